@@ -1,0 +1,128 @@
+"""Administrative divisions (GB/T 2260) and the agencies that publish reports."""
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from agencies.names import normalize_name
+
+
+class Region(models.Model):
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("省级")
+        PREFECTURE = "prefecture", _("地级")
+        COUNTY = "county", _("县级")
+
+    code = models.CharField(_("区划代码"), max_length=6, unique=True)
+    name = models.CharField(_("名称"), max_length=64, db_index=True)
+    level = models.CharField(_("级别"), max_length=16, choices=Level.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Denormalized ancestors so that filters and GROUP BY need no recursive joins.
+    province = models.ForeignKey(
+        "self", verbose_name=_("省级"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    prefecture = models.ForeignKey(
+        "self", verbose_name=_("地级"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level__in=["province", "prefecture", "county"]),
+                name="region_level_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def full_name(self):
+        parts = [r.name for r in (self.province, self.prefecture) if r and r.pk != self.pk]
+        return "".join(parts + [self.name])
+
+
+class RegionName(models.Model):
+    """A name a region bore at some time (divisions-history.csv), so that 2008-2018 reports
+    naming 崇文区 or 富阳市 still resolve to today's region."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="names")
+    code = models.CharField(max_length=6)
+    name = models.CharField(max_length=64, db_index=True)
+    level = models.CharField(max_length=16, choices=Region.Level.choices)
+    start_year = models.PositiveSmallIntegerField()
+    end_year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["code", "start_year"]
+        verbose_name = _("历史名称")
+        verbose_name_plural = _("历史名称")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "start_year"], name="regionname_code_start_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.start_year}–{self.end_year or ''})"
+
+
+class Agency(models.Model):
+    class Level(models.TextChoices):
+        CENTRAL = "central", _("中央")
+        PROVINCE = "province", _("省级")
+        PREFECTURE = "prefecture", _("地级")
+        COUNTY = "county", _("县级")
+        TOWNSHIP = "township", _("乡镇级")
+        UNKNOWN = "unknown", _("未知")
+
+    name = models.CharField(_("名称"), max_length=200)
+    # Spacing, full-width and traditional/simplified variants collapse to one key (agencies/names.py).
+    normalized_name = models.CharField(_("规范化名称"), max_length=200, unique=True, editable=False)
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在区划"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="agencies",
+    )
+    level = models.CharField(
+        _("行政级别"), max_length=16, choices=Level.choices, default=Level.UNKNOWN, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("机关")
+        verbose_name_plural = _("机关")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("agencies:detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        self.normalized_name = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class AgencyAlias(models.Model):
+    """Another name under which an agency publishes (e.g. 河北省科技厅 for 河北省科学技术厅)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("别名"), max_length=200)
+    normalized_name = models.CharField(max_length=200, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("机关别名")
+        verbose_name_plural = _("机关别名")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalized_name = normalize_name(self.name)
+        super().save(*args, **kwargs)

@@ -1,0 +1,23 @@
+"""Agency-name normalization: one key per agency whatever the spacing, width or script."""
+import re
+import unicodedata
+from functools import lru_cache
+
+_SPACE = re.compile(r"[\s\u200b\u3000]+")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=4096)
+def normalize_name(name: str) -> str:
+    """Return the comparison key for an agency name: NFKC, no whitespace, simplified characters,
+    brackets unified. '河北省 科学技术厅' and '河北省科學技術廳' give the same key."""
+    text = unicodedata.normalize("NFKC", name or "")
+    text = _SPACE.sub("", text)
+    text = _t2s().convert(text)
+    return text.replace("（", "(").replace("）", ")")

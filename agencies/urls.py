@@ -1,0 +1,3 @@
+"""Agency pages."""
+app_name = "agencies"
+urlpatterns = []

@@ -1,0 +1,236 @@
+"""Reports, their figures with evidence, consistency findings and the audit trail."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Layout(models.TextChoices):
+    STANDARD_2021 = "standard_2021", _("2021年版模板")
+    STANDARD_2019 = "standard_2019", _("2019年版模板")
+    STAT_TABLE = "stat_table_pre2019", _("2019年前统计表")
+    PROSE = "prose", _("文字叙述")
+    MIXED = "mixed", _("表格与文字")
+    UNKNOWN = "unknown", _("未识别")
+
+
+class Status(models.TextChoices):
+    PARSED = "parsed", _("已解析")
+    NEEDS_REVIEW = "needs_review", _("待审核")
+    REVIEWED = "reviewed", _("已审核")
+    PUBLISHED = "published", _("已发布")
+    RETURNED = "returned", _("已退回")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class ReportQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(is_current=True)
+
+    def published(self):
+        return self.filter(status=Status.PUBLISHED, is_current=True)
+
+    def visible_to(self, user, *, include_unreviewed=False):
+        """Published reports for everyone; staff may also ask for the unreviewed ones."""
+        if include_unreviewed and user is not None and user.is_authenticated and user.is_staff:
+            return self.current().exclude(status=Status.WITHDRAWN)
+        return self.published()
+
+    def in_region(self, region):
+        field = {"province": "province", "prefecture": "prefecture", "county": "county"}[region.level]
+        return self.filter(**{field: region})
+
+
+def report_upload_to(instance, filename):
+    return f"reports/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+
+
+class Report(models.Model):
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("机关"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="reports",
+    )
+    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True, db_index=True)
+    title = models.CharField(_("标题"), max_length=300, blank=True)
+    # Region of the report as parsed or set by staff; denormalized levels for filtering and GROUP BY.
+    province = models.ForeignKey(
+        "agencies.Region", verbose_name=_("省级"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    prefecture = models.ForeignKey(
+        "agencies.Region", verbose_name=_("地级"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    county = models.ForeignKey(
+        "agencies.Region", verbose_name=_("县级"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    file = models.FileField(_("原始文件"), upload_to=report_upload_to, max_length=300)
+    original_filename = models.CharField(_("原文件名"), max_length=300)
+    file_size = models.PositiveIntegerField(_("文件大小"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    file_kind = models.CharField(_("文件类型"), max_length=16, blank=True)
+    encoding = models.CharField(_("编码"), max_length=32, blank=True)
+    text = models.TextField(_("规范化文本"), blank=True)
+    original_text = models.TextField(_("原文文本"), blank=True)
+    # Index in original_text of each normalized character, so evidence shows in the report's own characters.
+    offsets = models.JSONField(default=list, blank=True)
+    script = models.CharField(_("字形"), max_length=16, blank=True)
+    layout = models.CharField(_("版式"), max_length=24, choices=Layout.choices, default=Layout.UNKNOWN)
+    multi_year = models.BooleanField(_("多年度汇总"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.PARSED, db_index=True
+    )
+    status_reason = models.TextField(_("状态说明"), blank=True)
+    parser_version = models.CharField(_("解析器版本"), max_length=32, blank=True)
+    warnings = models.JSONField(_("解析警告"), default=list, blank=True)
+    warning_count = models.PositiveSmallIntegerField(_("警告数"), default=0, db_index=True)
+    is_current = models.BooleanField(_("当前版本"), default=True)
+    replaced_by = models.ForeignKey(
+        "self", verbose_name=_("被替换为"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="replaced_versions",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="uploaded_reports",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "agency__name"]
+        verbose_name = _("年度报告")
+        verbose_name_plural = _("年度报告")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year"], condition=Q(is_current=True),
+                name="one_current_report_per_agency_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=2000, year__lte=2100),
+                name="report_year_plausible",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "is_current", "year"], name="report_status_year_idx"),
+        ]
+        permissions = [
+            ("review_report", _("Can review reports")),
+            ("publish_report", _("Can publish reports")),
+            ("reopen_report", _("Can reopen published reports")),
+        ]
+
+    def __str__(self):
+        who = self.agency.name if self.agency_id else _("（未识别机关）")
+        return f"{who} {self.year or '?'}"
+
+    def get_absolute_url(self):
+        return reverse("reports:detail", args=[self.pk])
+
+
+class Figure(models.Model):
+    class Method(models.TextChoices):
+        TABLE = "table", _("表格")
+        PROSE = "prose", _("文字")
+        MANUAL = "manual", _("人工")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="figures")
+    code = models.CharField(_("指标"), max_length=64)
+    value = models.DecimalField(_("数值"), max_digits=18, decimal_places=2)
+    evidence = models.TextField(_("依据文本"), blank=True)
+    start = models.PositiveIntegerField(_("起始位置"), null=True, blank=True)
+    end = models.PositiveIntegerField(_("结束位置"), null=True, blank=True)
+    page = models.PositiveSmallIntegerField(_("页码"), null=True, blank=True)
+    method = models.CharField(_("来源"), max_length=8, choices=Method.choices, default=Method.TABLE)
+    # What the parser read; stays recorded when staff correct `value`.
+    parsed_value = models.DecimalField(_("解析值"), max_digits=18, decimal_places=2, null=True, blank=True)
+    corrected = models.BooleanField(_("人工更正"), default=False)
+    # Set by a re-parse that reads something else than the staff-corrected value.
+    reparse_value = models.DecimalField(
+        _("重新解析值"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    removed = models.BooleanField(_("已删除"), default=False)
+
+    class Meta:
+        ordering = ["report", "code"]
+        verbose_name = _("指标数据")
+        verbose_name_plural = _("指标数据")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "code"], name="one_figure_per_code"),
+        ]
+        indexes = [models.Index(fields=["code", "report"], name="figure_code_report_idx")]
+
+    def __str__(self):
+        return f"{self.code}={self.value}"
+
+
+class Finding(models.Model):
+    """A consistency-check warning about a report, and how a reviewer disposed of it."""
+
+    class Disposition(models.TextChoices):
+        OPEN = "open", _("待处理")
+        DISCREPANCY = "discrepancy", _("报告本身不一致")
+        RESOLVED = "resolved", _("已通过更正解决")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="findings")
+    rule = models.CharField(_("检查规则"), max_length=32)
+    message = models.TextField(_("说明"))
+    codes = models.JSONField(_("涉及指标"), default=list, blank=True)
+    disposition = models.CharField(
+        _("处理结果"), max_length=16, choices=Disposition.choices, default=Disposition.OPEN
+    )
+    note = models.TextField(_("处理说明"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["report", "id"]
+        verbose_name = _("检查发现")
+        verbose_name_plural = _("检查发现")
+
+    def __str__(self):
+        return self.message
+
+
+class ReportEvent(models.Model):
+    """The audit trail: who did what to a report or one of its figures, when and why."""
+
+    class Action(models.TextChoices):
+        UPLOADED = "uploaded", _("上传")
+        REPLACED = "replaced", _("替换")
+        STATUS = "status", _("状态变更")
+        CORRECTED = "corrected", _("更正数值")
+        ADDED = "added", _("新增指标")
+        REMOVED = "removed", _("删除指标")
+        FINDING = "finding", _("处理检查发现")
+        REPARSED = "reparsed", _("重新解析")
+        METADATA = "metadata", _("修改元数据")
+        OVERRIDE = "override", _("越过未处理发现发布")
+        REOPENED = "reopened", _("重新打开")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
+    code = models.CharField(_("指标"), max_length=64, blank=True)
+    old_value = models.CharField(_("原值"), max_length=300, blank=True)
+    new_value = models.CharField(_("新值"), max_length=300, blank=True)
+    reason = models.TextField(_("原因"), blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["report", "at", "id"]
+        verbose_name = _("操作记录")
+        verbose_name_plural = _("操作记录")
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.code}".strip()

@@ -1,0 +1,166 @@
+"""The metric catalog: the one vocabulary of codes shared by parser, database, charts, CSV and tests.
+
+Definitions follow ../shared/corpus/SCHEMA.md. Finer codes extend a base code with a suffix
+(denied_state_secret, requests_received_natural_person, review_upheld ...); `base_code()` maps
+them back. Row labels per era live with the layout that reads them (layouts/*.py) but name
+only codes defined here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Metric:
+    code: str
+    zh: str
+    en: str
+    unit: str = "件"  # "件" for request counts, "元" for money, "条" for items
+
+
+CORE = (
+    Metric("requests_received", "本年新收申请数", "New requests received"),
+    Metric("requests_carried_over", "上年结转申请数", "Requests carried over from last year"),
+    Metric("granted", "予以公开", "Granted"),
+    Metric("partial", "部分公开", "Partly granted"),
+    Metric("denied", "不予公开", "Denied"),
+    Metric("unable", "无法提供", "Unable to provide"),
+    Metric("not_held", "本机关不掌握相关政府信息 / 信息不存在", "Information not held"),
+    Metric("not_this_agency", "不属于本行政机关公开", "Not this agency's information"),
+    Metric("not_processed", "不予处理", "Not processed"),
+    Metric("other_handled", "其他处理", "Otherwise handled"),
+    Metric("already_public", "属于已主动公开范围", "Already published proactively"),
+    Metric("outcome_total", "办理结果总计", "Outcomes, total"),
+    Metric("carried_forward", "结转下年度继续办理", "Carried forward to next year"),
+    Metric("review_total", "行政复议总数", "Administrative reviews, total"),
+    Metric("review_corrected", "行政复议结果纠正", "Reviews ending in correction"),
+    Metric("litigation_total", "行政诉讼总数", "Lawsuits, total"),
+    Metric("litigation_corrected", "行政诉讼结果纠正", "Lawsuits ending in correction"),
+    Metric("fees_yuan", "收取费用（元）", "Fees collected (yuan)", unit="元"),
+    Metric("proactive_total", "主动公开政府信息数", "Items published proactively", unit="条"),
+)
+CORE_CODES = tuple(m.code for m in CORE)
+BY_CODE = {m.code: m for m in CORE}
+
+# Applicant-type columns of the 2019/2021 table, in printed order; 总计 is the base code itself.
+APPLICANT_COLUMNS = (
+    ("natural_person", "自然人", "Natural persons"),
+    ("business", "商业企业", "Businesses"),
+    ("research", "科研机构", "Research institutions"),
+    ("public_interest", "社会公益组织", "Public-interest organisations"),
+    ("legal_service", "法律服务机构", "Legal-service organisations"),
+    ("other_org", "其他", "Other organisations"),
+)
+
+# Finer rows of the standard table, each under the group code it adds up to.
+DENIAL_REASONS = (
+    ("denied_state_secret", "属于国家秘密", "State secret"),
+    ("denied_prohibited", "其他法律行政法规禁止公开", "Prohibited by other laws"),
+    ("denied_security", "危及“三安全一稳定”", "Endangers security or stability"),
+    ("denied_third_party", "保护第三方合法权益", "Third-party rights"),
+    ("denied_internal", "属于三类内部事务信息", "Internal affairs"),
+    ("denied_process", "属于四类过程性信息", "Process information"),
+    ("denied_enforcement", "属于行政执法案卷", "Enforcement case files"),
+    ("denied_query", "属于行政查询事项", "Administrative query matters"),
+)
+UNABLE_REASONS = (
+    ("not_held", "本机关不掌握相关政府信息", "Not held"),
+    ("unable_needs_creation", "没有现成信息需要另行制作", "Would need to be created"),
+    ("unable_unclear", "补正后申请内容仍不明确", "Still unclear after correction"),
+)
+NOT_PROCESSED_REASONS = (
+    ("not_processed_petition", "信访举报投诉类申请", "Petitions and complaints"),
+    ("not_processed_repeat", "重复申请", "Repeated requests"),
+    ("not_processed_publication", "要求提供公开出版物", "Published materials"),
+    ("not_processed_excessive", "无正当理由大量反复申请", "Excessive repeated requests"),
+    ("not_processed_confirm", "要求行政机关确认或重新出具已获取信息", "Confirmation of held information"),
+)
+OTHER_HANDLED_REASONS = (
+    ("other_handled_no_correction", "申请人无正当理由逾期不补正", "Applicant did not complete the request"),
+    ("other_handled_unpaid", "申请人逾期未按收费通知要求缴纳费用", "Fees not paid"),
+    ("other_handled_other", "其他", "Other"),
+)
+SUB_ROWS = {
+    "denied": DENIAL_REASONS,
+    "unable": UNABLE_REASONS,
+    "not_processed": NOT_PROCESSED_REASONS,
+    "other_handled": OTHER_HANDLED_REASONS,
+}
+
+# Section 四 of the standard template: 15 numbers in printed order.
+REVIEW_LITIGATION_COLUMNS = (
+    "review_upheld", "review_corrected", "review_other", "review_pending", "review_total",
+    "litigation_direct_upheld", "litigation_direct_corrected", "litigation_direct_other",
+    "litigation_direct_pending", "litigation_direct_total",
+    "litigation_after_review_upheld", "litigation_after_review_corrected",
+    "litigation_after_review_other", "litigation_after_review_pending",
+    "litigation_after_review_total",
+)
+
+# Older statistics tables (2008-2018) only.
+OLD_TABLE_EXTRA = (
+    ("requests_closed", "申请办结数", "Requests closed"),
+    ("notified_to_amend", "告知作出更改补充数", "Told to amend the request"),
+    ("notified_other_channel", "告知通过其他途径办理数", "Referred to another procedure"),
+    ("complaints", "举报投诉数量", "Complaints"),
+    ("review_upheld", "维持具体行政行为数", "Reviews upheld"),
+    ("review_other", "其他情形数", "Reviews, other outcome"),
+)
+
+OUTCOME_CODES = (
+    "granted", "partial", "denied", "unable", "not_held", "not_this_agency", "not_processed",
+    "other_handled", "already_public",
+)
+
+
+def finer_codes() -> dict[str, tuple[str, str, str]]:
+    """Return {code: (base code, zh, en)} for every finer code the parser may emit."""
+    out: dict[str, tuple[str, str, str]] = {}
+    for base in ("requests_received", "requests_carried_over", "granted", "partial", "denied",
+                 "unable", "not_processed", "other_handled", "outcome_total", "carried_forward"):
+        for suffix, zh, en in APPLICANT_COLUMNS:
+            out[f"{base}_{suffix}"] = (base, f"{BY_CODE[base].zh}（{zh}）", f"{BY_CODE[base].en} ({en})")
+    for base, rows in SUB_ROWS.items():
+        for code, zh, en in rows:
+            if code not in BY_CODE:
+                out[code] = (base, zh, en)
+    for code in REVIEW_LITIGATION_COLUMNS:
+        if code not in BY_CODE:
+            base = "review_total" if code.startswith("review") else "litigation_total"
+            out[code] = (base, code, code.replace("_", " "))
+    for code, zh, en in OLD_TABLE_EXTRA:
+        out.setdefault(code, ("", zh, en))
+    return out
+
+
+FINER = finer_codes()
+ALL_CODES = CORE_CODES + tuple(c for c in FINER if c not in BY_CODE)
+
+
+def is_known(code: str) -> bool:
+    return code in BY_CODE or code in FINER
+
+
+def label(code: str, lang: str = "zh") -> str:
+    if code in BY_CODE:
+        return BY_CODE[code].zh if lang.startswith("zh") else BY_CODE[code].en
+    if code in FINER:
+        return FINER[code][1] if lang.startswith("zh") else FINER[code][2]
+    return code
+
+
+# Harmonized outcome mix across eras (DESIGN.md, shown on /methodology/).
+# category -> alternatives, each a tuple of codes to add up; per report the first alternative
+# with any stated code is used. Old reports have no `unable`: not_held + not_this_agency
+# (+ 告知作出更改补充) stand in; taking `unable` first avoids counting not_held twice in
+# 2019/2021 reports, where not_held is a sub-row of unable.
+HARMONIZED = (
+    ("disclosed", "予以公开", "Disclosed", (("granted", "already_public"),)),
+    ("partial", "部分公开", "Partly disclosed", (("partial",),)),
+    ("withheld", "不予公开", "Withheld", (("denied",),)),
+    ("not_available", "无法提供", "Not available",
+     (("unable",), ("not_held", "not_this_agency", "notified_to_amend"))),
+    ("not_processed", "不予处理", "Not processed", (("not_processed",),)),
+    ("other", "其他处理", "Other", (("other_handled", "notified_other_channel"),)),
+)
+HARMONIZED_CODES = tuple(sorted({c for *_, alts in HARMONIZED for alt in alts for c in alt}))

@@ -1,0 +1,87 @@
+"""The parser's output: frozen dataclasses that carry every figure with its provenance."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One stated figure: the metric code, its value, and the text that states it.
+
+    `evidence` is the source line (or row) in the normalized text; `start`/`end` are the
+    offsets of that evidence in `ParseResult.text`. `page` is the 1-based PDF page, if any.
+    `method` is "table" or "prose".
+    """
+
+    code: str
+    value: Decimal
+    evidence: str
+    start: int
+    end: int
+    method: str = "table"
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Warning_:
+    """A doubt or a failed check. `code` names the rule (e.g. "identity"), `figures` the codes involved."""
+
+    code: str
+    message: str
+    figures: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class Metadata:
+    agency: str | None = None
+    year: int | None = None
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    region_code: str | None = None  # most specific GB/T 2260 code resolved, if any
+    multi_year: bool = False
+    title: str | None = None
+    warnings: tuple[Warning_, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """Everything the parser learned from one file. `ok=False` means the file could not be read;
+    `error` then says why in words the uploader can act on, naming the file."""
+
+    filename: str
+    ok: bool
+    error: str | None = None
+    text: str = ""
+    original_text: str = ""
+    script: str | None = None
+    layout: str | None = None
+    file_kind: str | None = None
+    encoding: str | None = None
+    metadata: Metadata = field(default_factory=Metadata)
+    figures: tuple[Figure, ...] = ()
+    warnings: tuple[Warning_, ...] = ()
+    parser_version: str = ""
+    # offsets[i] is the index in original_text of normalized character i (len(text) + 1 entries),
+    # so evidence can be shown in the report's own characters.
+    offsets: tuple[int, ...] = ()
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        if not self.offsets:
+            return start, end
+        return self.offsets[start], self.offsets[end]
+
+    def original_evidence(self, fig: "Figure") -> str:
+        s, e = self.original_span(fig.start, fig.end)
+        return self.original_text[s:e]
+
+    @property
+    def metrics(self) -> dict[str, Decimal]:
+        return {f.code: f.value for f in self.figures}
+
+    def figure(self, code: str) -> Figure | None:
+        return next((f for f in self.figures if f.code == code), None)

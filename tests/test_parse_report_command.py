@@ -1,0 +1,36 @@
+"""The `parse_report --json` contract from DESIGN.md."""
+import json
+
+import pytest
+from django.core.management import call_command
+
+from tests.conftest import CORPUS_DIR
+
+KEYS = {"file", "ok", "error", "agency", "year", "province", "city", "county", "script",
+        "format", "metrics", "evidence", "warnings"}
+
+
+def run(capsys, *files):
+    call_command("parse_report", "--json", *map(str, files))
+    return json.loads(capsys.readouterr().out)
+
+
+def test_one_object_per_file_in_order_and_no_database(capsys, tmp_path):
+    """No django_db mark: any database query here would raise."""
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    seed = CORPUS_DIR / "seeds" / "002_3ee8bf9952999bc0.txt"
+    out = run(capsys, seed, empty, tmp_path / "missing.txt")
+    assert [o["file"] for o in out] == [str(seed), str(empty), str(tmp_path / "missing.txt")]
+    assert all(set(o) == KEYS for o in out)
+    assert out[0]["ok"] is True
+    assert out[1]["ok"] is False and "empty.txt" in out[1]["error"]
+    assert out[2]["ok"] is False and "missing.txt" in out[2]["error"]
+
+
+def test_every_metric_has_its_evidence(capsys):
+    out = run(capsys, *sorted((CORPUS_DIR / "seeds").glob("*.txt")))
+    for obj in out:
+        assert set(obj["metrics"]) == set(obj["evidence"])
+        for code, text in obj["evidence"].items():
+            assert text.strip(), code
