@@ -57,4 +57,5 @@ def parse_report(data: bytes, *, filename: str, divisions=None) -> ParseResult:
 
 def _with_page(fig: Figure, offsets, page_starts) -> Figure:
     original = offsets[fig.start] if offsets else fig.start
-    return replace(fig, page=bisect_right(page_starts, original))
+    # page_starts holds where pages 2, 3, ... begin, so text before the first start is page 1.
+    return replace(fig, page=bisect_right(page_starts, original) + 1)

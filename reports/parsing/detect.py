@@ -1,10 +1,65 @@
-"""Layout detection from the normalized text."""
+"""Layout detection from the normalized text: which table family (if any) the report uses.
+
+- standard_2019 / standard_2021: the national templates (国办公开办函〔2019〕60号 for reports on
+  2019 and 2020, 〔2021〕30号 from 2021). Both print section 三 (本年新收 / 上年结转 /
+  本年度办理结果 / 结转下年度); 2021 adds the (六)其他处理 sub-rows (逾期不补正 …) and changes
+  section 二's columns (本年制发件数 / 现行有效件数 / 本年收费金额 instead of 本年新制作数量 /
+  对外公开总数量 / 采购总金额). A template report whose tables were lost in the dump is still
+  recognised by its section headings (std-2019-hebei-kjt, std-2022-hebei-rst).
+- stat_table_pre2019: the older statistics table (收到申请数 / 同意公开答复数 / 行政复议数量 …).
+- mixed: both table families in one text.
+- prose: anything else.
+"""
 from __future__ import annotations
+
+from reports.parsing.metadata import report_year
+
+LAYOUTS = ("standard_2021", "standard_2019", "stat_table_pre2019", "prose", "mixed")
+
+# Labels of the template's section 三 table (any of them means a table is present).
+STANDARD_TABLE = ("本年新收", "上年结转", "本年度办理结果", "结转下年度", "申请人情况", "法律服务机构",
+                  "社会公益组织", "予以公开", "不予处理")
+# Section headings only the 2019/2021 templates print.
+STANDARD_HEADINGS = ("收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况",
+                     "主动公开政府信息情况第二十条", "第二十条第(一)项")
+V2021 = ("逾期不补正", "逾期未按收费通知", "本年制发件数", "本年废止件数", "现行有效件数",
+         "本年收费金额", "国办公开办函〔2021〕30号", "行政规范性文件")
+V2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减",
+         "采购总金额", "政府集中采购", "第二十条第(九)项")
+# Row labels of the pre-2019 statistics tables (provincial variants included).
+OLD_TABLE = ("收到申请数", "申请答复数", "同意公开答复数", "同意部分公开答复数", "不同意公开答复数",
+             "否决公开答复数", "不予公开答复数", "申请信息不存在数", "不属于本行政机关公开数",
+             "行政复议数量", "行政诉讼数量", "受理依申请公开信息总数", "依申请公开总数",
+             "对申请的答复总数", "对申请的答复数", "指标名称", "计量单位", "历年累计", "举报投诉数量",
+             "主动公开信息数", "主动公开文件数", "其他类型答复数", "告知作出更改补充数")
+
+
+def _hits(compact: str, labels) -> int:
+    return sum(1 for label in labels if label in compact)
 
 
 def detect_layout(text: str) -> str:
-    if "本年新收" in text and "结转下年度" in text:
-        return "standard_2021"
-    if "收到申请数" in text:
+    """Return one of LAYOUTS for a normalized report text."""
+    # Labels broken by spaces or line breaks ("本年度办 理结果") still count.
+    compact = text.replace(" ", "").replace("\n", "")
+    table = _hits(compact, STANDARD_TABLE)
+    headings = _hits(compact, STANDARD_HEADINGS)
+    old = _hits(compact, OLD_TABLE)
+    standard_table = table >= 3
+    old_table = old >= 3
+    if standard_table and old_table:
+        return "mixed"
+    if standard_table or (headings and not old_table):
+        return _template_version(compact, text)
+    if old_table:
         return "stat_table_pre2019"
     return "prose"
+
+
+def _template_version(compact: str, text: str) -> str:
+    v21, v19 = _hits(compact, V2021), _hits(compact, V2019)
+    if v21 != v19:
+        return "standard_2021" if v21 > v19 else "standard_2019"
+    # No distinguishing rows survived: the template in force for the year reported on decides.
+    year = report_year(text)
+    return "standard_2019" if year is not None and year <= 2020 else "standard_2021"

@@ -52,6 +52,11 @@ APPLICANT_COLUMNS = (
     ("other_org", "其他", "Other organisations"),
 )
 
+# Rows of the standard table that carry the applicant-type columns as finer codes
+# (f"{base}_{suffix}"); the sub-rows (denial reasons ...) carry only their 总计.
+APPLICANT_BASES = ("requests_received", "requests_carried_over", "granted", "partial", "denied",
+                   "unable", "not_processed", "other_handled", "outcome_total", "carried_forward")
+
 # Finer rows of the standard table, each under the group code it adds up to.
 DENIAL_REASONS = (
     ("denied_state_secret", "属于国家秘密", "State secret"),
@@ -113,11 +118,24 @@ OUTCOME_CODES = (
 )
 
 
+# Chinese names of the section 四 columns: the group, then the outcome column.
+CASE_GROUP_ZH = (("litigation_after_review_", "复议后起诉"), ("litigation_direct_", "未经复议直接起诉"),
+                 ("review_", "行政复议"))
+CASE_COLUMN_ZH = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果",
+                  "pending": "尚未审结", "total": "总计"}
+
+
+def _case_zh(code: str) -> str:
+    for prefix, group in CASE_GROUP_ZH:
+        if code.startswith(prefix):
+            return f"{group}{CASE_COLUMN_ZH.get(code[len(prefix):], '')}"
+    return code
+
+
 def finer_codes() -> dict[str, tuple[str, str, str]]:
     """Return {code: (base code, zh, en)} for every finer code the parser may emit."""
     out: dict[str, tuple[str, str, str]] = {}
-    for base in ("requests_received", "requests_carried_over", "granted", "partial", "denied",
-                 "unable", "not_processed", "other_handled", "outcome_total", "carried_forward"):
+    for base in APPLICANT_BASES:
         for suffix, zh, en in APPLICANT_COLUMNS:
             out[f"{base}_{suffix}"] = (base, f"{BY_CODE[base].zh}（{zh}）", f"{BY_CODE[base].en} ({en})")
     for base, rows in SUB_ROWS.items():
@@ -127,7 +145,7 @@ def finer_codes() -> dict[str, tuple[str, str, str]]:
     for code in REVIEW_LITIGATION_COLUMNS:
         if code not in BY_CODE:
             base = "review_total" if code.startswith("review") else "litigation_total"
-            out[code] = (base, code, code.replace("_", " "))
+            out[code] = (base, _case_zh(code), code.replace("_", " "))
     for code, zh, en in OLD_TABLE_EXTRA:
         out.setdefault(code, ("", zh, en))
     return out
@@ -164,3 +182,46 @@ HARMONIZED = (
     ("other", "其他处理", "Other", (("other_handled", "notified_other_channel"),)),
 )
 HARMONIZED_CODES = tuple(sorted({c for *_, alts in HARMONIZED for alt in alts for c in alt}))
+
+
+# ---------------------------------------------------------------------------
+# Row labels of the older statistics tables (统计表, 2008-2018), read by layouts/stat_table.py.
+# Each code lists the labels provinces printed for it; the longest label is tried first, so
+# 不同意公开答复数 is never read as 同意公开答复数. Labels are matched with any whitespace
+# between characters (HTML cells print "主动公开 文件 数").
+OLD_TABLE_ROWS = (
+    ("proactive_total", ("主动公开政府信息数", "主动公开信息数", "主动公开文件数")),
+    ("requests_received", ("收到申请数", "受理依申请公开信息总数", "受理政府信息依申请公开总数")),
+    ("requests_closed", ("申请办结数",)),
+    ("outcome_total", ("申请答复数", "对申请的答复总数", "对申请的答复数")),
+    ("already_public", ("属于已主动公开范围数",)),
+    ("granted", ("同意公开答复数",)),
+    ("partial", ("同意部分公开答复数",)),
+    ("denied", ("不同意公开答复数", "否决公开答复数", "不予公开答复数")),
+    ("not_this_agency", ("不属于本行政机关公开数",)),
+    ("not_held", ("申请信息不存在数",)),
+    ("notified_to_amend", ("告知作出更改补充数",)),
+    ("notified_other_channel", ("告知通过其他途径办理数", "告知通过转其他途径办理数")),
+    ("other_handled", ("其他类型答复数",)),
+    ("review_total", ("行政复议数量", "行政复议数")),
+    ("litigation_total", ("行政诉讼数量", "行政诉讼数")),
+    ("complaints", ("举报投诉数量",)),
+    ("fees_yuan", ("依申请公开信息收取的费用",)),
+)
+# Rows under 行政复议数量 / 行政诉讼数量: the code is the group's prefix + suffix
+# (review_corrected, litigation_corrected ...); codes the catalog lacks are not emitted.
+OLD_TABLE_CASE_ROWS = (
+    ("upheld", ("维持具体行政行为或者驳回原告诉讼请求数", "维持具体行政行为数")),
+    ("corrected", ("被依法纠错数",)),
+    ("other", ("其他情形数",)),
+)
+OLD_TABLE_CASE_GROUPS = {"review_total": "review", "litigation_total": "litigation"}
+# The 申请办结数 row is outcome_total only where no 申请答复数 row exists and it equals the
+# sum of the outcome rows (SCHEMA.md: "when it is the total of outcomes").
+OLD_TABLE_OUTCOME_PARTS = (
+    "already_public", "granted", "partial", "denied", "not_this_agency", "not_held",
+    "notified_to_amend", "notified_other_channel", "other_handled",
+)
+# Units printed in the 单位 column; money in 万元 is converted to yuan.
+OLD_TABLE_UNITS = ("万元", "人次", "元", "条", "件", "个", "次", "人", "篇", "项")
+UNIT_TO_YUAN = {"万元": 10000, "元": 1}

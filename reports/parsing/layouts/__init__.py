@@ -1,4 +1,4 @@
-"""Dispatch from a detected layout to the rules that read its figures.
+"""Dispatch from a detected layout to the rules that read its figures, and the table/prose merge.
 
 Each layout module exposes `extract(text) -> (list[Figure], list[Warning_])`. Where a report
 carries both a table and prose about the same figures, the table wins and every disagreeing
@@ -9,37 +9,57 @@ from __future__ import annotations
 from reports.parsing.layouts import prose, stat_table, standard
 from reports.parsing.result import Figure, Warning_
 
-TABLE_RULES = {
-    "standard_2021": standard.extract,
-    "standard_2019": standard.extract,
-    "stat_table_pre2019": stat_table.extract,
-    "mixed": None,  # tables of either era may be present: try both, below
-}
+STANDARD_LAYOUTS = ("standard_2021", "standard_2019")
+# 主动公开政府信息数 is an older-table metric (SCHEMA.md); a 2019/2021-template report's prose
+# count of "主动公开各类文件信息316条" (std-2020-hebei-kjt) is not that figure.
+PROSE_ONLY_BEFORE_STANDARD = frozenset({"proactive_total"})
+# Where a 2019/2021 table was read, prose adds only what the template puts in words (fees, in
+# section 六) and the review/lawsuit totals tied to disclosure where table 四 gave none
+# (std-2019-hebei-jyt: "未发生因信息公开引起的行政复议和行政诉讼"); its other counts may mean
+# something else (std-2022-pingtan: "收到…申请75件" is 74 new + 1 carried over), so they only
+# check the table.
+PROSE_BESIDE_STANDARD_TABLE = frozenset({"fees_yuan", "review_total", "litigation_total"})
 
 
 def extract(layout: str, text: str) -> tuple[list[Figure], list[Warning_]]:
-    if layout == "mixed":
+    if layout in STANDARD_LAYOUTS:
+        table_figs, warnings = standard.extract(text)
+    elif layout == "mixed":
+        # Tables of either era may be present: the standard table first, else an older one.
         table_figs, warnings = standard.extract(text)
         if not table_figs:
             table_figs, warnings = stat_table.extract(text)
-    elif layout in TABLE_RULES:
-        table_figs, warnings = TABLE_RULES[layout](text)
     else:
-        table_figs, warnings = [], []
+        # stat_table_pre2019 and prose: detection keys on a few labels (收到申请数), but Fujian's
+        # tables say 受理依申请公开信息总数; the table rules find nothing in true prose.
+        table_figs, warnings = stat_table.extract(text)
     prose_figs, prose_warnings = prose.extract(text)
-    return merge(table_figs, prose_figs, list(warnings) + list(prose_warnings))
+    fill = None
+    if layout in STANDARD_LAYOUTS or (layout == "mixed" and _is_standard(table_figs)):
+        prose_figs = [f for f in prose_figs if f.code not in PROSE_ONLY_BEFORE_STANDARD]
+        if table_figs:
+            fill = PROSE_BESIDE_STANDARD_TABLE
+    return merge(table_figs, prose_figs, list(warnings) + list(prose_warnings), fill=fill)
 
 
-def merge(table_figs, prose_figs, warnings):
-    """Table figures first; prose only for codes the table does not state; disagreements warned."""
+def _is_standard(figs) -> bool:
+    return any(f.code in ("requests_carried_over", "carried_forward", "unable") for f in figs)
+
+
+def merge(table_figs, prose_figs, warnings, *, fill=None):
+    """Table figures first; prose only for codes the table does not state (and, if `fill` is
+    given, only for those codes); every prose figure that disagrees with the table is warned
+    (std-2022-pingtan: the narrative's 75 received against the table's 74 new + 1 carried)."""
     by_code = {f.code: f for f in table_figs}
     out = list(table_figs)
     for fig in prose_figs:
         stated = by_code.get(fig.code)
         if stated is None:
+            if fill is not None and fig.code not in fill:
+                continue
             by_code[fig.code] = fig
             out.append(fig)
-        elif stated.value != fig.value:
+        elif stated.method != "prose" and stated.value != fig.value:
             warnings.append(Warning_(
                 "prose_disagrees",
                 f"文字部分称 {fig.code}={_fmt(fig.value)}（“{fig.evidence[:40]}”），"

@@ -1,6 +1,396 @@
-"""Layout rules (to be filled)."""
+"""Rules for the older statistics tables (统计表, 2008-2018): "label | unit | value" rows, however flattened.
+
+A row is a catalog label (metrics.OLD_TABLE_ROWS) followed by an optional note in brackets, an
+optional unit and its numbers. The same rule reads the three shapes crawled pages produce:
+    "(一)收到申请数 | 件 | 4 |"          cells joined by " | " (HTML/DOCX/PDF tables)
+    "主动公开信息数 条 425 1516"          cells flattened with spaces
+    "主动公开信息数条4251516其中：1."     cells jammed with no separator
+Tables with a 历年累计 (cumulative) column give two numbers per row; only the first (this year)
+is a figure. A jammed pair is split only where the split is unique (no leading zeros, this year
+not above the cumulative total, the next row's ordinal stripped, or exactly one split agreeing
+with the report's prose); otherwise nothing is recorded and a warning says why.
+"""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import product
 
-def extract(text):
-    return [], []
+from reports.parsing import metrics
+from reports.parsing.result import Figure, Warning_
+
+# A new table starts where two rows are further apart than this (the same table printed twice,
+# seed 002, is two clusters separated by the whole report text).
+CLUSTER_GAP = 800
+# How far before a table's first row its header (指标名称 | 计量单位 | 2011年度 | 历年累计) is looked for.
+HEADER_WINDOW = 300
+
+
+def _spaced(label: str) -> str:
+    # HTML cells break labels with spaces ("主动公开 文件 数"); normalize keeps them.
+    return r"\s*".join(map(re.escape, label))
+
+
+def _label_table():
+    entries = [(label, ("row", code)) for code, labels in metrics.OLD_TABLE_ROWS for label in labels]
+    entries += [(label, ("case", suffix)) for suffix, labels in metrics.OLD_TABLE_CASE_ROWS
+                for label in labels]
+    entries.sort(key=lambda e: -len(e[0]))  # longest first: 不同意公开答复数 before 同意公开答复数
+    kinds = {f"l{i}": kind for i, (_, kind) in enumerate(entries)}
+    first = "".join(sorted({label[0] for label, _ in entries}))
+    # the lookahead on first characters lets the scan skip most positions at once
+    pattern = f"(?=[{first}])(?:" + "|".join(
+        f"(?P<l{i}>{_spaced(label)})" for i, (label, _) in enumerate(entries)) + ")"
+    return re.compile(pattern), kinds
+
+
+_LABEL_RE, _LABEL_KINDS = _label_table()
+_NOTE_RE = re.compile(r"\s*\([^()\n]{1,80}\)")
+_SEP_RE = re.compile(r"[\s|:：]*")
+_UNIT_RE = re.compile("|".join(map(re.escape, metrics.OLD_TABLE_UNITS)))
+_NUM_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")  # 1,234 is one number
+_ORDINAL_AFTER_RE = re.compile(r" ?[、.．](?!\d)")
+_ORDINAL_BEFORE_RE = re.compile(r"(?<!\d)(\d{1,2})\s*[、.．]\s*$")
+# The header of a this-year/cumulative table: "2011 年度 历年累计", "本年度 | 累计" (a 累计 in
+# the prose just before a one-column table is not a header).
+_CUMULATIVE_RE = re.compile(r"(?:本\s*年|年\s*度)[^。,，;；]{0,20}?累\s*计")
+
+
+@dataclass
+class _Token:
+    digits: str
+    start: int
+    end: int
+    jammed: bool          # no separator between it and the label/unit before it
+    ordinal_tail: bool    # followed by "、"/"." and a label: ends with the next row's ordinal
+
+
+@dataclass
+class _Row:
+    kind: tuple[str, str]
+    start: int
+    label_end: int
+    unit: str | None
+    tokens: list[_Token] = field(default_factory=list)
+    ordinal: str | None = None
+
+
+def _parse_cells(text: str, pos: int) -> tuple[str | None, list[_Token]]:
+    """Read the unit and number tokens that follow a row label at `pos`."""
+    note = _NOTE_RE.match(text, pos)
+    if note:
+        pos = note.end()
+    sep = _SEP_RE.match(text, pos)
+    unit = None
+    m = _UNIT_RE.match(text, sep.end())
+    if m:
+        unit, pos = m.group(0), m.end()
+    tokens: list[_Token] = []
+    while True:
+        sep = _SEP_RE.match(text, pos)
+        m = _NUM_RE.match(text, sep.end())
+        if not m:
+            break
+        if tokens and "\n" in text[pos:sep.end()]:
+            break  # one table row per line once its cells have started
+        ordinal_tail = bool(_ORDINAL_AFTER_RE.match(text, m.end()))
+        jammed = sep.end() == pos
+        if ordinal_tail and (tokens or not jammed):
+            break  # a separate token before "、": the next row's ordinal, not a value
+        tokens.append(_Token(m.group(0).replace(",", ""), m.start(), m.end(), jammed, ordinal_tail))
+        pos = m.end()
+        if ordinal_tail:
+            break
+    return unit, tokens
+
+
+def _find_rows(text: str) -> list[_Row]:
+    rows: list[_Row] = []
+    next_ordinal: tuple[int, str] | None = None  # (label position, ordinal) left by a jammed run
+    for m in _LABEL_RE.finditer(text):
+        kind = _LABEL_KINDS[m.lastgroup]
+        unit, tokens = _parse_cells(text, m.end())
+        if next_ordinal and next_ordinal[0] == m.start():
+            ordinal = next_ordinal[1]
+        else:
+            before = _ORDINAL_BEFORE_RE.search(text[max(0, m.start() - 6):m.start()])
+            ordinal = before.group(1) if before else None
+        row = _Row(kind, m.start(), m.end(), unit, tokens, ordinal)
+        rows.append(row)
+        next_ordinal = None
+        if tokens and tokens[-1].ordinal_tail:
+            expected = str(int(ordinal) + 1) if ordinal else "1"
+            label_at = _skip_ordinal(text, tokens[-1].end)
+            next_ordinal = (label_at, expected)
+    return rows
+
+
+def _skip_ordinal(text: str, pos: int) -> int:
+    pos = _ORDINAL_AFTER_RE.match(text, pos).end()
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _clusters(rows: list[_Row]) -> list[list[_Row]]:
+    out: list[list[_Row]] = []
+    for row in rows:
+        if out and row.start - out[-1][-1].label_end <= CLUSTER_GAP:
+            out[-1].append(row)
+        else:
+            out.append([row])
+    return out
+
+
+def _two_columns(text: str, cluster: list[_Row]) -> bool:
+    header = text[max(0, cluster[0].start - HEADER_WINDOW):cluster[0].start]
+    if _CUMULATIVE_RE.search(header):
+        return True
+    with_tokens = [r for r in cluster if r.tokens]
+    pairs = sum(1 for r in with_tokens if len(r.tokens) == 2 and not r.tokens[1].jammed)
+    return bool(with_tokens) and pairs * 2 > len(with_tokens)
+
+
+def _valid(digits: str) -> bool:
+    return digits == "0" or not digits.startswith("0")
+
+
+def split_jammed(digits: str) -> list[tuple[int, int]]:
+    """Every reading of a this-year/cumulative pair run together: no leading zeros, and this
+    year's figure not above the cumulative one (which includes it)."""
+    out = []
+    for i in range(1, len(digits)):
+        a, b = digits[:i], digits[i:]
+        if _valid(a) and _valid(b) and int(a) <= int(b):
+            out.append((int(a), int(b)))
+    return out
+
+
+@dataclass
+class _Reading:
+    row: _Row
+    value: Decimal | None
+    end: int
+    candidates: list[tuple[int, int]] = field(default_factory=list)  # (this year, cumulative)
+    problem: str | None = None
+
+
+def _read(row: _Row, two_columns: bool) -> _Reading:
+    tokens = row.tokens
+    if not tokens:
+        return _Reading(row, None, row.label_end, problem="no value")
+    if not two_columns:
+        tok = tokens[0]
+        digits = tok.digits
+        if tok.ordinal_tail:
+            digits = _strip_ordinal(digits, row)
+            if digits is None:
+                return _Reading(row, None, tok.end, problem=f"“{tok.digits}”无法与下一行序号分开")
+        if len(tokens) > 1:
+            return _Reading(row, None, tokens[-1].end, problem="一列表格中出现多个数字")
+        return _Reading(row, Decimal(digits), tok.end if digits == tok.digits else tok.start + len(digits))
+    if len(tokens) == 2:
+        return _Reading(row, Decimal(tokens[0].digits), tokens[1].end)
+    if len(tokens) > 2:
+        return _Reading(row, None, tokens[-1].end, problem="数字多于两列")
+    tok = tokens[0]
+    if not tok.jammed:
+        # "条 12" with the other cell empty: which column it stands in is unknown
+        return _Reading(row, None, tok.end, problem="两列表格中只有一个数字")
+    digits = tok.digits
+    if tok.ordinal_tail:
+        digits = _strip_ordinal(digits, row)
+        if digits is None:
+            return _Reading(row, None, tok.end, problem=f"“{tok.digits}”无法与下一行序号分开")
+    if not digits.isdigit():
+        return _Reading(row, None, tok.end, problem=f"“{digits}”不是两列整数")
+    end = tok.start + len(digits)
+    splits = split_jammed(digits)
+    if len(splits) == 1:
+        return _Reading(row, Decimal(splits[0][0]), end)
+    if not splits:
+        return _Reading(row, None, end, problem=f"“{digits}”不能拆成本年度与累计两列")
+    return _Reading(row, None, end, candidates=splits,
+                    problem=f"“{digits}”可拆为 " + "、".join(f"{a}/{b}" for a, b in splits))
+
+
+def _strip_ordinal(digits: str, row: _Row) -> str | None:
+    expected = str(int(row.ordinal) + 1) if row.ordinal else "1"
+    if digits.endswith(expected) and len(digits) > len(expected):
+        return digits[:-len(expected)]
+    return None
+
+
+def _code(row: _Row, group: str | None) -> str | None:
+    kind, key = row.kind
+    if kind == "row":
+        return key
+    if group is None:
+        return None
+    code = f"{group}_{key}"
+    return code if metrics.is_known(code) else None
+
+
+def extract(text: str) -> tuple[list[Figure], list[Warning_]]:
+    """Return the figures of every older statistics table in `text`, with warnings for rows
+    whose numbers cannot be read with certainty."""
+    rows = _find_rows(text)
+    warnings: list[Warning_] = []
+    found: dict[str, list[tuple[Figure, str | None]]] = {}
+    ambiguous: list[tuple[str, _Reading]] = []
+    for cluster in _clusters(rows):
+        two = _two_columns(text, cluster)
+        group = None
+        for row in cluster:
+            if row.kind[0] == "row":  # 维持/被依法纠错/其他 rows belong to the group above them
+                group = metrics.OLD_TABLE_CASE_GROUPS.get(row.kind[1])
+            code = _code(row, group)
+            if code is None:
+                continue
+            reading = _read(row, two)
+            if reading.value is None:
+                if reading.candidates:
+                    ambiguous.append((code, reading))
+                elif reading.problem != "no value":
+                    warnings.append(_unreadable(code, text, reading))
+                continue
+            found.setdefault(code, []).append((_figure(code, text, reading), row.unit))
+    ambiguous = [(code, r) for code, r in ambiguous if not _resolve_with_parts(text, code, r, found)]
+    if ambiguous:
+        _resolve_with_prose(text, ambiguous, found, warnings)
+    figures = _settle(found, warnings)
+    return _outcome_total(figures, warnings), warnings
+
+
+def _figure(code: str, text: str, reading: _Reading) -> Figure:
+    start = reading.row.start
+    return Figure(code, reading.value, text[start:reading.end], start, reading.end, "table")
+
+
+def _unreadable(code: str, text: str, reading: _Reading) -> Warning_:
+    row_text = text[reading.row.start:reading.end]
+    return Warning_("table_unreadable",
+                    f"统计表行“{row_text[:60]}”未能读取 {code}：{reading.problem}；未记录该数值", (code,))
+
+
+# "其中：1、网站公开条41815092.政府公报公开条77": the rows a total is made of, numbered 1, 2, ...
+_PARTS_START_RE = re.compile(r"\s*其中\s*[:：]?\s*")
+_PART_RE = re.compile(r"[\s|]*(?P<k>\d{1,2})\s*[、.．]\s*[^\d|\n]{1,30}?(?=(?:%s)\s*\d)" % "|".join(
+    map(re.escape, metrics.OLD_TABLE_UNITS)))
+MAX_COMBINATIONS = 10000
+
+
+def _part_pairs(text: str, pos: int) -> list[list[tuple[int, int]]] | None:
+    """The (this year, cumulative) readings of each numbered sub-row after `pos`, or None
+    where a sub-row cannot be read."""
+    start = _PARTS_START_RE.match(text, pos)
+    if not start:
+        return None
+    parts, pos, k = [], start.end(), 1
+    while (m := _PART_RE.match(text, pos)) and int(m.group("k")) == k:
+        unit, tokens = _parse_cells(text, m.end())
+        row = _Row(("part", ""), m.start(), m.end(), unit, tokens, str(k))
+        if not tokens or not all(t.digits.isdigit() for t in tokens):
+            return None
+        reading = _read(row, True)
+        if reading.value is not None:
+            parts.append([(int(tokens[0].digits), int(tokens[1].digits))] if len(tokens) == 2
+                         else [(int(reading.value), _cumulative(tokens[0].digits, reading))])
+        elif reading.candidates:
+            parts.append(reading.candidates)
+        else:
+            return None
+        # a jammed run ends with the next sub-row's ordinal: that row starts inside it
+        pos = tokens[-1].end - len(str(k + 1)) if tokens[-1].ordinal_tail else tokens[-1].end
+        k += 1
+    return parts or None
+
+
+def _cumulative(digits: str, reading: _Reading) -> int:
+    run = digits[:reading.end - reading.row.tokens[0].start]
+    return int(run[len(str(int(reading.value))):])
+
+
+def _resolve_with_parts(text, code, reading, found) -> bool:
+    """A jammed total is taken where exactly one of its readings equals the sum of its
+    sub-rows' readings in both columns (old-2011-pingtan-county: 4251516 = 418/1509 + 7/7)."""
+    parts = _part_pairs(text, reading.end)
+    if not parts:
+        return False
+    size = 1
+    for p in parts:
+        size *= len(p)
+    if size > MAX_COMBINATIONS:
+        return False
+    sums = {(sum(a for a, _ in combo), sum(b for _, b in combo)) for combo in product(*parts)}
+    fitting = {a for a, b in reading.candidates if (a, b) in sums}
+    if len(fitting) != 1:
+        return False
+    reading.value = Decimal(fitting.pop())
+    found.setdefault(code, []).append((_figure(code, text, reading), reading.row.unit))
+    return True
+
+
+def _resolve_with_prose(text, ambiguous, found, warnings):
+    """A jammed pair with several readings is taken only where exactly one reading agrees with
+    the figure the report's prose states for the same code (old-2015-pingtan-zone: 294981916)."""
+    from reports.parsing.layouts import prose  # late import: prose does not depend on tables
+
+    stated: dict[str, set[Decimal]] = {}
+    for fig in prose.extract(text)[0]:
+        stated.setdefault(fig.code, set()).add(fig.value)
+    for code, reading in ambiguous:
+        values = stated.get(code, set())
+        agreeing = [a for a, _ in reading.candidates if Decimal(a) in values]
+        if len(values) == 1 and len(agreeing) == 1:
+            reading.value = Decimal(agreeing[0])
+            found.setdefault(code, []).append((_figure(code, text, reading), reading.row.unit))
+        else:
+            warnings.append(_unreadable(code, text, reading))
+
+
+def _settle(found, warnings) -> list[Figure]:
+    """One figure per code: a table printed twice agrees with itself; if copies disagree,
+    nothing is recorded."""
+    out = []
+    for code, copies in found.items():
+        values = {_in_yuan(fig, unit) if code == "fees_yuan" else fig.value for fig, unit in copies}
+        if len(values) > 1:
+            warnings.append(Warning_(
+                "table_copies_disagree",
+                f"统计表中 {code} 出现多次且数值不一（{'、'.join(_fmt(v) for v in values if v is not None)}）；未记录",
+                (code,)))
+            continue
+        fig, unit = copies[0]
+        if code == "fees_yuan":
+            yuan = _in_yuan(fig, unit)
+            if yuan is None:
+                warnings.append(Warning_(
+                    "fee_unit_unknown", f"费用行“{fig.evidence[:40]}”未注明单位（元或万元）；未记录",
+                    (code,)))
+                continue
+            fig = Figure(code, yuan, fig.evidence, fig.start, fig.end, fig.method)
+        out.append(fig)
+    return sorted(out, key=lambda f: f.start)
+
+
+def _in_yuan(fig: Figure, unit: str | None) -> Decimal | None:
+    factor = metrics.UNIT_TO_YUAN.get(unit or "")
+    return None if factor is None else fig.value * factor
+
+
+def _outcome_total(figures: list[Figure], warnings) -> list[Figure]:
+    by_code = {f.code: f for f in figures}
+    closed = by_code.get("requests_closed")
+    if closed is None or "outcome_total" in by_code:
+        return figures
+    parts = [by_code[c].value for c in metrics.OLD_TABLE_OUTCOME_PARTS if c in by_code]
+    if parts and sum(parts) == closed.value:
+        figures.append(Figure("outcome_total", closed.value, closed.evidence, closed.start,
+                              closed.end, "table"))
+    return figures
+
+
+def _fmt(value: Decimal) -> str:
+    return format(value.normalize(), "f")
