@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 
 from agencies.models import Agency, Region
-from reports.models import Figure, Report, Status
+from reports.models import Figure, Finding, Report, Status
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -71,3 +71,32 @@ class FigureFactory(factory.django.DjangoModelFactory):
     start = 0
     end = 0
     method = Figure.Method.TABLE
+
+
+def report_with_figures(*, figures, removed=(), **report_fields):
+    """A report with one Figure per {code: value}; codes in `removed` are stored with removed=True."""
+    report = ReportFactory(**report_fields)
+    for code, value in figures.items():
+        FigureFactory(report=report, code=code, value=Decimal(value), removed=code in removed)
+    return report
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    """A consistency-check finding, open unless told otherwise (review workflow tests)."""
+
+    class Meta:
+        model = Finding
+
+    report = factory.SubFactory(ReportFactory, status=Status.NEEDS_REVIEW)
+    rule = "identity"
+    message = "本年新收 + 上年结转 ≠ 办理结果总计 + 结转下年度"
+    codes = factory.LazyFunction(lambda: ["requests_received", "outcome_total"])
+
+
+def user_in_group(group, **fields):
+    """A staff user in one of the groups the review migration creates (uploader/reviewer/publisher)."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=group))
+    return user
