@@ -1,0 +1,66 @@
+// Review page (templates/admin/reports/report/review.html): highlight a figure's evidence on hover,
+// and turn a text selection in the report text into evidence offsets for "add figure".
+(function () {
+  "use strict";
+  var pre = document.getElementById("report-text");
+  if (!pre) { return; }
+
+  function marksFor(id) { return pre.querySelectorAll('mark[data-figs~="' + id + '"]'); }
+  function toggle(id, on) {
+    marksFor(id).forEach(function (m) { m.classList.toggle("active", on); });
+  }
+  document.querySelectorAll("[data-fig]").forEach(function (el) {
+    if (el.closest("#report-text")) { return; }
+    var id = el.getAttribute("data-fig");
+    el.addEventListener("mouseenter", function () { toggle(id, true); });
+    el.addEventListener("mouseleave", function () { toggle(id, false); });
+  });
+
+  // Every piece of the text is an element with data-o = its offset in Report.text, so a boundary
+  // (node, offset) maps to data-o of the enclosing piece plus the offset inside its text node.
+  function offsetOf(node, offset) {
+    if (node.nodeType === Node.TEXT_NODE) {
+      var piece = node.parentElement.closest("[data-o]");
+      return piece ? Number(piece.getAttribute("data-o")) + offset : null;
+    }
+    if (node === pre) {
+      for (var i = offset; i < pre.childNodes.length; i++) {
+        var child = pre.childNodes[i];
+        if (child.nodeType === Node.ELEMENT_NODE && child.hasAttribute("data-o")) {
+          return Number(child.getAttribute("data-o"));
+        }
+      }
+      return Number(pre.getAttribute("data-len"));
+    }
+    var el = node.closest ? node.closest("[data-o]") : null;
+    if (!el) { return null; }
+    return Number(el.getAttribute("data-o")) + (offset > 0 ? el.textContent.length : 0);
+  }
+
+  var form = document.getElementById("add-figure");
+  if (!form) { return; }
+  var startField = form.querySelector('input[name="evidence_start"]');
+  var endField = form.querySelector('input[name="evidence_end"]');
+  var valueField = form.querySelector('input[name="value"]');
+  var preview = document.getElementById("evidence-preview");
+
+  document.addEventListener("selectionchange", function () {
+    var sel = window.getSelection();
+    if (!sel.rangeCount || sel.isCollapsed) { return; }
+    var range = sel.getRangeAt(0);
+    if (!pre.contains(range.startContainer) && range.startContainer !== pre) { return; }
+    if (!pre.contains(range.endContainer) && range.endContainer !== pre) { return; }
+    var start = offsetOf(range.startContainer, range.startOffset);
+    var end = offsetOf(range.endContainer, range.endOffset);
+    if (start === null || end === null || end <= start) { return; }
+    startField.value = start;
+    endField.value = end;
+    var chosen = sel.toString();
+    preview.textContent = chosen;
+    // One number in the selection is most likely the value; staff can still change it.
+    var numbers = chosen.match(/\d+(?:\.\d+)?/g);
+    if (numbers && numbers.length === 1 && valueField && !valueField.value) {
+      valueField.value = numbers[0];
+    }
+  });
+})();
