@@ -162,7 +162,21 @@ class Figure(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["report", "code"], name="one_figure_per_code"),
         ]
-        indexes = [models.Index(fields=["code", "report"], name="figure_code_report_idx")]
+        indexes = [
+            models.Index(fields=["code", "report"], name="figure_code_report_idx"),
+            # Charts read (code, report, value) of non-removed figures: index-only scans on
+            # PostgreSQL (bench/pages_bench.py). `value` is a key column rather than INCLUDE,
+            # which SQLite does not support (models.W040).
+            models.Index(
+                fields=["code", "report", "value"], condition=Q(removed=False),
+                name="figure_chart_idx",
+            ),
+            # The same by report first, for one-year charts (nested loop over few reports).
+            models.Index(
+                fields=["report", "code", "value"], condition=Q(removed=False),
+                name="figure_report_chart_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.code}={self.value}"

@@ -1,0 +1,145 @@
+"""Aggregations for charts and their exports, computed in the database from published figures."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, FilteredRelation, Max, Min, Q, Sum
+
+from agencies.models import Agency, Region
+from reports.parsing.metrics import HARMONIZED, HARMONIZED_CODES
+
+# Region level -> (Report foreign key, grouped model, its key column). "agency" groups by
+# reporting agency. The id feeds the links to /reports/, whose filters take primary keys.
+LEVELS = {
+    "province": ("province_id", Region, "code"),
+    "prefecture": ("prefecture_id", Region, "code"),
+    "county": ("county_id", Region, "code"),
+    "agency": ("agency_id", Agency, "id"),
+}
+HARMONIZED_NAMES = tuple(name for name, *_ in HARMONIZED)
+
+# Denominators restricted to reports that state the numerator: a report that is silent about
+# reviews must not add its requests to the review rate's denominator.
+PAIRED = {
+    "requests_with_review": ("requests_received", ("review_total",)),
+    "requests_with_litigation": ("requests_received", ("litigation_total",)),
+    "reviews_with_corrections": ("review_total", ("review_corrected",)),
+    "litigation_with_corrections": ("litigation_total", ("litigation_corrected",)),
+}
+PAIRED_CODES = {
+    "review_rate": ("requests_with_review",),
+    "litigation_rate": ("requests_with_litigation",),
+    "correction_rate": ("reviews_with_corrections", "litigation_with_corrections"),
+}
+
+
+def chart_rows(reports, *, level, codes=(), harmonized=False, paired=(), by_year=False):
+    """Return one dict per group (and year when by_year), ordered by group key then year.
+
+    Each row has key (region code or agency id), id (primary key), name, [year], reports,
+    agencies, one sum per code in `codes` (None when no report of the group states it) with
+    `<code>__n` = number of reports stating it, and with `harmonized` the six outcome categories
+    (`<category>`, `<category>__n`), `outcomes` and `outcomes__n`. `paired` names entries of
+    PAIRED to add. Removed figures never count. One query.
+
+    Two levels: the inner (ORM) query pivots each report's figures into one row, one column
+    per code; the outer query sums those rows per group, taking for each report the first
+    harmonized alternative with a stated code (COALESCE over the alternatives). A single-level
+    GROUP BY over the joined figures would need a per-figure EXISTS to pick the alternative,
+    and was 5-10 times slower on the benchmark (bench/pages_bench.py).
+    """
+    fk, model, key_column = LEVELS[level]
+    wanted = set(codes) | {PAIRED[p][0] for p in paired} | {c for p in paired for c in PAIRED[p][1]}
+    if harmonized:
+        wanted |= set(HARMONIZED_CODES)
+    group = list(dict.fromkeys([fk, "agency_id"])) + (["year"] if by_year else [])
+    # FILTER (WHERE code = ...) on PostgreSQL and recent SQLite; one column per code.
+    per_report = {f"c_{code}": Sum("f__value", filter=Q(f__code=code)) for code in sorted(wanted)}
+    inner = (
+        reports.annotate(f=FilteredRelation(
+            "figures", condition=Q(figures__code__in=sorted(wanted), figures__removed=False)))
+        .order_by().values("pk", *group).annotate(**per_report)
+    )
+    sql, params = inner.query.sql_with_params()
+    q = connection.ops.quote_name
+
+    def col(code):
+        return q("c_" + code)
+
+    selects = [f"COUNT(*) AS {q('n_reports')}", f"COUNT(DISTINCT {q('agency_id')}) AS {q('n_agencies')}"]
+    for code in codes:
+        selects += [f"SUM({col(code)}) AS {q('m_' + code)}", f"COUNT({col(code)}) AS {q('n_' + code)}"]
+    if harmonized:
+        for cat, _zh, _en, alternatives in HARMONIZED:
+            options = [
+                f"CASE WHEN {' OR '.join(f'{col(c)} IS NOT NULL' for c in alt)} "
+                f"THEN {' + '.join(f'COALESCE({col(c)}, 0)' for c in alt)} END"
+                for alt in alternatives
+            ]
+            value = f"COALESCE({', '.join(options)})" if len(options) > 1 else options[0]
+            selects += [f"SUM({value}) AS {q('m_' + cat)}", f"COUNT({value}) AS {q('n_' + cat)}"]
+        any_stated = " OR ".join(f"{col(c)} IS NOT NULL" for c in HARMONIZED_CODES)
+        selects.append(f"SUM(CASE WHEN {any_stated} THEN 1 ELSE 0 END) AS {q('n_outcomes')}")
+    for p in paired:
+        code, required = PAIRED[p]
+        stated = " OR ".join(f"{col(c)} IS NOT NULL" for c in required)
+        selects.append(f"SUM(CASE WHEN {stated} THEN {col(code)} END) AS {q('m_' + p)}")
+    # Group names are joined after the per-report step, which then sorts narrow rows.
+    year = [f"per_report.{q('year')}"] if by_year else []
+    columns = ", ".join([f"per_report.{q(fk)}", f"g.{q(key_column)}", f"g.{q('name')}"] + year)
+    order = ", ".join([f"g.{q(key_column)}"] + year)
+    outer = (f"SELECT {columns}, {', '.join(selects)} FROM ({sql}) per_report "
+             f"LEFT JOIN {q(model._meta.db_table)} g ON g.{q('id')} = per_report.{q(fk)} "
+             f"GROUP BY {columns} ORDER BY {order}")
+    with connection.cursor() as cursor:
+        cursor.execute(outer, params)
+        width = 4 if by_year else 3
+        names = ["id", "key", "name", "year"][:width] + [c[0] for c in cursor.description[width:]]
+        result = [dict(zip(names, values)) for values in cursor.fetchall()]
+    return [_row(r, codes, harmonized, paired, by_year) for r in result]
+
+
+def _row(r, codes, harmonized, paired, by_year):
+    row = {"key": None if r["key"] is None else str(r["key"]), "id": r["id"], "name": r["name"]}
+    if by_year:
+        row["year"] = r["year"]
+    row["reports"] = r["n_reports"]
+    row["agencies"] = r["n_agencies"]
+    for code in codes:
+        row[code] = _decimal(r[f"m_{code}"])
+        row[f"{code}__n"] = r[f"n_{code}"]
+    if harmonized:
+        for cat in HARMONIZED_NAMES:
+            row[cat] = _decimal(r[f"m_{cat}"])
+            row[f"{cat}__n"] = r[f"n_{cat}"]
+        stated = [row[cat] for cat in HARMONIZED_NAMES if row[cat] is not None]
+        row["outcomes"] = sum(stated) if stated else None
+        row["outcomes__n"] = r["n_outcomes"]
+    for p in paired:
+        row[p] = _decimal(r[f"m_{p}"])
+    return row
+
+
+def _decimal(value):
+    """SQLite returns raw sums as int or float; make every sum a Decimal like PostgreSQL does."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(str(value))
+
+
+def coverage(reports):
+    """Return reports, agencies and the years covered by a report queryset (two queries)."""
+    totals = reports.aggregate(
+        reports=Count("pk"), agencies=Count("agency", distinct=True),
+        first_year=Min("year"), last_year=Max("year"),
+    )
+    totals["years"] = sorted(
+        y for y in reports.order_by().values_list("year", flat=True).distinct() if y is not None
+    )
+    return totals
+
+
+def latest_year(reports):
+    """Return the most recent report year in the queryset, or None."""
+    return reports.order_by().aggregate(y=Max("year"))["y"]

@@ -1,0 +1,102 @@
+"""Public report pages: the filtered list (HTML or CSV), a report with its evidence, its file."""
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from reports.exports import KEY_CODES, csv_response, with_key_figures
+from reports.filters import ReportFilter, active_filters, is_staff
+from reports.highlight import highlight, valid_spans
+from reports.models import Report
+from reports.parsing.metrics import ALL_CODES, label
+from reports.urlstate import sort_links, url_toggle, url_with
+
+PER_PAGE = 50
+FORMATS = ("html", "csv")
+SORTABLE = ("agency", "year", "region", "layout", "status", "warnings") + KEY_CODES
+CATALOG_ORDER = {code: i for i, code in enumerate(ALL_CODES)}
+
+
+def list_queryset():
+    """Reports with what the list rows show: regions, agency and key figures, newest first."""
+    return with_key_figures(
+        Report.objects.select_related("agency", "province", "prefecture", "county")
+        .defer("text", "original_text", "offsets", "warnings")
+        .order_by("-year", "agency__name", "pk")
+    )
+
+
+def report_list(request):
+    filterset = ReportFilter(request.GET, queryset=list_queryset(), request=request)
+    fmt = request.GET.get("format") or "html"
+    if fmt == "csv":
+        if not filterset.is_valid():
+            return HttpResponse(filterset.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
+        return csv_response(filterset.qs, request=request)
+    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+    sort = sort_links(request.GET, SORTABLE)
+    lang = get_language() or "zh"
+    return render(request, "reports/report_list.html", {
+        "filter": filterset,
+        "page": page,
+        "reports": with_key_values(page.object_list),
+        "active_filters": active_filters(filterset),
+        "sort": sort,
+        "key_columns": [{"code": c, "label": label(c, lang), "sort": sort[c]} for c in KEY_CODES],
+        "format_error": None if fmt in FORMATS else _("未知的格式：%(format)s") % {"format": fmt},
+        "is_staff": is_staff(request),
+        "include_unreviewed": filterset.shows_unreviewed,
+        "include_unreviewed_url": url_toggle(request.GET, "include_unreviewed"),
+        "csv_url": url_with(request.GET, {"format": "csv"}),
+    })
+
+
+def with_key_values(reports):
+    """The page's reports, each with `key_values` in KEY_CODES order for the table cells."""
+    reports = list(reports)
+    for r in reports:
+        r.key_values = [getattr(r, code) for code in KEY_CODES]
+    return reports
+
+
+def visible_reports(request):
+    """Every report for staff; for everyone else the published current ones (404 otherwise)."""
+    return Report.objects.all() if is_staff(request) else Report.objects.published()
+
+
+def report_detail(request, pk):
+    report = get_object_or_404(
+        visible_reports(request).select_related("agency", "province", "prefecture", "county", "replaced_by"),
+        pk=pk,
+    )
+    lang = get_language() or "zh"
+    figures = sorted(report.figures.filter(removed=False), key=lambda f: (CATALOG_ORDER.get(f.code, len(CATALOG_ORDER)), f.code))
+    spans = valid_spans(figures, len(report.text))
+    anchored = {s.code for s in spans}
+    rows = [{
+        "figure": f,
+        "label": label(f.code, lang),
+        "anchor": f"ev-{f.code}" if f.code in anchored else "",
+        "changed": f.corrected and f.parsed_value is not None and f.parsed_value != f.value,
+    } for f in figures]
+    return render(request, "reports/report_detail.html", {
+        "report": report,
+        "figures": rows,
+        "text_html": highlight(report.text, spans),
+        "findings": list(report.findings.all()),
+        "warnings": [w if isinstance(w, dict) else {"message": str(w)} for w in report.warnings],
+        "is_staff": is_staff(request),
+    })
+
+
+def report_file(request, pk):
+    """The original file as uploaded, under its original name; same visibility as the page."""
+    report = get_object_or_404(visible_reports(request).only("file", "original_filename"), pk=pk)
+    if not report.file:
+        raise Http404(_("原始文件不存在"))
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("原始文件不存在")) from exc
+    return FileResponse(handle, as_attachment=True, filename=report.original_filename or report.file.name)
