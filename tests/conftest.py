@@ -8,8 +8,11 @@ CORPUS_DIR = TESTS_DIR / "corpus"
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    """Uploaded files go to a throwaway folder, never into the project's media/."""
+def _test_settings(settings, tmp_path):
+    """Plain HTTP for the test client (production redirects to HTTPS), a fast password hasher,
+    and uploaded files in a throwaway folder, never in the project's media/."""
+    settings.SECURE_SSL_REDIRECT = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,

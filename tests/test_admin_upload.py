@@ -15,11 +15,6 @@ OLD_2016 = CORPUS_DIR / "hebei-old" / "old-2016-hebei-kjt.txt"
 STD_2022 = CORPUS_DIR / "standard-and-old" / "std-2022-hebei-jyt.txt"
 
 
-@pytest.fixture(autouse=True)
-def _plain_http(settings):
-    settings.SECURE_SSL_REDIRECT = False  # tests speak plain HTTP; production redirects to HTTPS
-
-
 def upload(path):
     return SimpleUploadedFile(path.name, path.read_bytes())
 

@@ -110,6 +110,16 @@ def test_map_choropleth_uses_local_geojson_and_hides_the_base_map():
                     geo.showlakes, geo.showrivers, geo.showsubunits])
 
 
+def test_map_draws_provinces_without_data_in_grey_never_as_zero():
+    rows = [review_row("110000", "北京市", 100, 10, 5, 3)]
+    provinces = [("110000", "北京市"), ("120000", "天津市"), ("130000", "河北省")]
+    fig = charts.build_map(rows, metric="requests_received", geojson="/g.geojson", provinces=provinces)
+    values, base = fig.data
+    assert list(base.locations) == ["120000", "130000"] and base.showscale is False
+    assert "无数据" in base.hovertemplate
+    assert list(values.locations) == ["110000"] and list(values.z) == [100.0]
+
+
 def test_map_of_a_metric_sum():
     fig = charts.build_map(ROWS, metric="requests_received", geojson={"type": "FeatureCollection", "features": []})
     assert list(fig.data[0].z) == [300.0, 100.0]

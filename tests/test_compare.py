@@ -26,11 +26,6 @@ FULL = {"requests_received": 120, "granted": 60, "partial": 20, "denied": 10, "u
         "review_total": 6, "review_corrected": 2, "litigation_total": 3, "litigation_corrected": 1}
 
 
-@pytest.fixture(autouse=True)
-def _plain_http(settings):
-    settings.SECURE_SSL_REDIRECT = False
-
-
 def add_province(n, code, *, years=(2022,)):
     region = RegionFactory(code=code, name=f"测省{n}")
     for i in range(2):

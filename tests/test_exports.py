@@ -13,11 +13,6 @@ from tests.factories import AgencyFactory, FigureFactory, RegionFactory, ReportF
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _plain_http(settings):
-    settings.SECURE_SSL_REDIRECT = False
-
-
 def _csv(client, query=""):
     response = client.get("/reports/?format=csv&" + query)
     assert response.status_code == 200

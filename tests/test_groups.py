@@ -48,18 +48,16 @@ def test_anonymous_sees_only_published_current_reports_and_their_figures():
     assert not Report.objects.visible_to(AnonymousUser(), include_unreviewed=True).exclude(pk=published.pk).exists()
 
 
-def test_anonymous_cannot_open_admin_pages_of_a_report(client, settings):
-    settings.SECURE_SSL_REDIRECT = False
+def test_anonymous_cannot_open_admin_pages_of_a_report(client):
     report = ReportFactory(status=Status.NEEDS_REVIEW)
     for name in ("admin:reports_report_change", "admin:reports_report_review"):
         response = client.get(reverse(name, args=[report.pk]))
         assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-def test_media_is_not_served_outside_debug(client, settings):
+def test_media_is_not_served_outside_debug(client):
     """Original files of unpublished reports must not be downloadable by URL (config/urls.py
     serves MEDIA_ROOT only with DEBUG on, for development)."""
-    settings.SECURE_SSL_REDIRECT = False
     report = ReportFactory(status=Status.NEEDS_REVIEW)
     assert client.get(report.file.url).status_code == 404
 
@@ -76,8 +74,7 @@ def test_migration_is_idempotent_and_reversible():
     assert not Group.objects.filter(name__in=migration.GROUPS).exists()
 
 
-def test_anonymous_cannot_open_unpublished_report_pages_or_files(client, settings):
-    settings.SECURE_SSL_REDIRECT = False
+def test_anonymous_cannot_open_unpublished_report_pages_or_files(client):
     hidden = ReportFactory(status=Status.REVIEWED)
     shown = ReportFactory(status=Status.PUBLISHED)
     for name in ("reports:detail", "reports:file"):

@@ -11,12 +11,6 @@ from tests.factories import AgencyFactory, FigureFactory, RegionFactory, ReportF
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _plain_http(settings):
-    # Production settings redirect to HTTPS; the test client speaks plain HTTP.
-    settings.SECURE_SSL_REDIRECT = False
-
-
 @pytest.fixture
 def staff_client():
     staff = Client()
