@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import F, FloatField, OuterRef, Subquery
+from django.db.models import F, FloatField
 from django.db.models.functions import Cast
 
-from reports.exports import KEY_CODES, with_key_figures
-from reports.models import Figure, Report
+from reports.exports import KEY_CODES, figure_column, with_key_figures
+from reports.models import Report
 
 PEER_METRICS = ("requests_received", "review_rate")
 
@@ -61,8 +61,6 @@ def agency_series(agency, reports):
     )
 
 
-def _figure(code):
-    return Subquery(Figure.objects.filter(report=OuterRef("pk"), code=code, removed=False).values("value")[:1])
 
 
 def peer_values(*, year, province_id, level, metric):
@@ -73,11 +71,11 @@ def peer_values(*, year, province_id, level, metric):
     """
     peers = Report.objects.published().filter(year=year, province_id=province_id, agency__level=level)
     if metric == "requests_received":
-        peers = peers.annotate(v=Cast(_figure("requests_received"), FloatField()))
+        peers = peers.annotate(v=Cast(figure_column("requests_received"), FloatField()))
     elif metric == "review_rate":
         peers = peers.annotate(
-            rr=Cast(_figure("requests_received"), FloatField()),
-            rv=Cast(_figure("review_total"), FloatField()),
+            rr=Cast(figure_column("requests_received"), FloatField()),
+            rv=Cast(figure_column("review_total"), FloatField()),
         ).filter(rr__gt=0, rv__isnull=False).annotate(v=F("rv") * 100.0 / F("rr"))
     else:
         raise ValueError(f"unknown peer metric {metric!r}")

@@ -1,46 +1,47 @@
 """Figure columns of report lists: key figures on list pages and the CSV of a filtered list."""
 import csv
 
-from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models import F, OuterRef, Subquery
 from django.http import StreamingHttpResponse
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext as _
 
 from reports.models import Figure
 from reports.parsing.metrics import CORE_CODES, label
+from reports.summary import SUMMARY_CODES
 from reports.serialize import number
 
 # The figures shown as columns of the report lists (reports, an agency's reports).
 KEY_CODES = ("requests_received", "outcome_total", "review_total", "litigation_total")
 
 
+def figure_column(code):
+    """The expression for one report's (non-removed) figure value of `code`, or None.
+
+    Codes of the ReportMetrics summary read its column (one LEFT JOIN for all of them, which
+    also makes sorting a list by a figure cheap); a finer code falls back to a correlated
+    subquery on figures (unique report+code: at most one row).
+    """
+    if code in SUMMARY_CODES:
+        return F(f"metrics__{code}")
+    return Subquery(Figure.objects.filter(report=OuterRef("pk"), code=code, removed=False).values("value")[:1])
+
+
 def with_key_figures(reports, codes=KEY_CODES):
     """Annotate each report with one column per code: its (non-removed) figure value or None.
 
-    One correlated subquery per code (unique report+code: at most one row each), so a page
-    costs no extra query, counting ignores them, and sorting by a figure works.
+    Read from the summary (figure_column), so a page costs no extra query, counting ignores
+    them, and sorting by a figure works.
     """
-    return reports.annotate(**{
-        code: Subquery(
-            Figure.objects.filter(report=OuterRef("pk"), code=code, removed=False).values("value")[:1]
-        )
-        for code in codes
-    })
+    return reports.annotate(**{code: figure_column(code) for code in codes})
 
 
 def figure_pivot(reports, codes=CORE_CODES):
-    """Return .values() rows of `reports`, one per report, with one column per code, pivoted in
-    the database by conditional aggregation over a single join on figures (removed ones excluded)."""
-    columns = {
-        f"m_{code}": Sum("figures__value", filter=Q(figures__code=code, figures__removed=False))
-        for code in codes
-    }
-    return (
-        reports.values(
-            "pk", "agency__name", "year", "province__name", "prefecture__name", "county__name",
-            "layout", "status", "warning_count",
-        )
-        .annotate(**columns)
+    """Return .values() rows of `reports`, one per report, with one column per code
+    (`m_<code>`), read from the ReportMetrics summary (removed figures excluded)."""
+    return reports.values(
+        "pk", "agency__name", "year", "province__name", "prefecture__name", "county__name",
+        "layout", "status", "warning_count", **{f"m_{code}": figure_column(code) for code in codes},
     )
 
 
@@ -50,13 +51,15 @@ class _Echo:
 
 
 def csv_header(codes=CORE_CODES):
-    """Chinese headers with the stable English names, e.g. "本年新收申请数 (requests_received)"."""
+    """Headers in the active language with the stable English names,
+    e.g. "本年新收申请数 (requests_received)"."""
     fixed = [
         (_("机关"), "agency"), (_("年度"), "year"), (_("省份"), "province"),
         (_("地市"), "prefecture"), (_("区县"), "county"), (_("版式"), "layout"),
         (_("状态"), "status"), (_("警告数"), "warnings"), (_("链接"), "url"),
     ]
-    return [f"{zh} ({code})" for zh, code in fixed] + [f"{label(c, 'zh')} ({c})" for c in codes]
+    lang = get_language() or "zh"
+    return [f"{zh} ({code})" for zh, code in fixed] + [f"{label(c, lang)} ({c})" for c in codes]
 
 
 def csv_response(reports, *, request, filename="reports.csv", codes=CORE_CODES):

@@ -25,8 +25,10 @@ from agencies.divisions import default_gazetteer
 from agencies.resolve import find_or_create_agency, resolve_region
 from reports import archive
 from reports.models import Figure, Finding, Report, ReportEvent, Status
+from reports.offsets import compress as compress_offsets
 from reports.parsing import checks as parsing_checks
 from reports.parsing import parse_report
+from reports.summary import refresh_metrics
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +206,7 @@ def _ingest_one(name, data, batch, *, override) -> Outcome:
                 stored = _save_file(outcome.report, basename, data)
     except _Rollback:
         outcome.report = None
-        head = f"{name}："
+        head = _("%(name)s：") % {"name": name}
         rest = outcome.message[len(head):] if outcome.message.startswith(head) else outcome.message
         outcome.message = head + _("（试运行，未保存）") + rest
     except IntegrityError:
@@ -263,7 +265,7 @@ def _store(name, basename, data, sha256, result, batch, *, override) -> Outcome:
         county=region if region is not None and region.level == "county" else None,
         original_filename=basename[:300], file_size=len(data), sha256=sha256,
         file_kind=(result.file_kind or "")[:16], encoding=(result.encoding or "")[:32],
-        text=result.text, original_text=result.original_text, offsets=list(result.offsets),
+        text=result.text, original_text=result.original_text, offsets=compress_offsets(result.offsets),
         script=result.script or "", layout=result.layout or "unknown", multi_year=bool(meta.multi_year),
         status=Status.NEEDS_REVIEW if warnings else Status.PARSED,
         parser_version=result.parser_version, warnings=warnings,
@@ -271,6 +273,7 @@ def _store(name, basename, data, sha256, result, batch, *, override) -> Outcome:
     )
     report.save()
     Figure.objects.bulk_create(_figures(report, result.figures))
+    refresh_metrics([report.pk])
     rules = check_rules()
     Finding.objects.bulk_create([
         Finding(report=report, rule=w["code"][:32], message=w["message"], codes=w["figures"])
@@ -356,7 +359,10 @@ def _never_report(name: str) -> bool:
 
 def _failed(name: str, reason: str, *, prefixed: bool = False) -> Outcome:
     """A failure whose message names the file (the parser's own errors already do)."""
-    message = reason if prefixed and name.rsplit("/", 1)[-1] in reason else f"{name}：{reason}"
+    if prefixed and name.rsplit("/", 1)[-1] in reason:
+        message = reason
+    else:
+        message = _("%(name)s：%(reason)s") % {"name": name, "reason": reason}
     return Outcome(name, OutcomeStatus.FAILED, message)
 
 

@@ -74,7 +74,8 @@ class Report(models.Model):
     encoding = models.CharField(_("编码"), max_length=32, blank=True)
     text = models.TextField(_("规范化文本"), blank=True)
     original_text = models.TextField(_("原文文本"), blank=True)
-    # Index in original_text of each normalized character, so evidence shows in the report's own characters.
+    # Map from normalized to original_text indexes as breakpoints (reports/offsets.py), so evidence
+    # shows in the report's own characters.
     offsets = models.JSONField(default=list, blank=True)
     script = models.CharField(_("字形"), max_length=16, blank=True)
     layout = models.CharField(_("版式"), max_length=24, choices=Layout.choices, default=Layout.UNKNOWN)
@@ -248,3 +249,43 @@ class ReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.code}".strip()
+
+
+class ReportMetrics(models.Model):
+    """One row per report: its non-removed figures for the chart codes, one column per code.
+
+    A summary kept in sync by reports/summary.py refresh_metrics(), which every writer of
+    figures calls; charts, lists and exports read it instead of pivoting figures per request.
+    Null: the report does not state the code (or staff removed the figure). The columns are
+    reports.summary.SUMMARY_CODES: the CORE codes and the harmonized outcome codes.
+    """
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, primary_key=True, related_name="metrics")
+    requests_received = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    requests_carried_over = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    granted = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    partial = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    denied = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    unable = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    not_held = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    not_this_agency = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    not_processed = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    other_handled = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    already_public = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    outcome_total = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    carried_forward = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    review_total = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    review_corrected = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    litigation_total = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    litigation_corrected = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    fees_yuan = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    proactive_total = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    notified_to_amend = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    notified_other_channel = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+
+    class Meta:
+        verbose_name = _("报告指标汇总")
+        verbose_name_plural = _("报告指标汇总")
+
+    def __str__(self):
+        return f"metrics of report {self.report_id}"

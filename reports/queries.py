@@ -4,10 +4,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, FilteredRelation, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Min
 
 from agencies.models import Agency, Region
 from reports.parsing.metrics import HARMONIZED, HARMONIZED_CODES
+from reports.summary import SUMMARY_CODES
 
 # Region level -> (Report foreign key, grouped model, its key column). "agency" groups by
 # reporting agency. The id feeds the links to /reports/, whose filters take primary keys.
@@ -41,35 +42,37 @@ def chart_rows(reports, *, level, codes=(), harmonized=False, paired=(), by_year
     agencies, one sum per code in `codes` (None when no report of the group states it) with
     `<code>__n` = number of reports stating it, and with `harmonized` the six outcome categories
     (`<category>`, `<category>__n`), `outcomes` and `outcomes__n`. `paired` names entries of
-    PAIRED to add. Removed figures never count. One query.
+    PAIRED to add. Removed figures never count. One query. Codes are those of
+    reports.summary.SUMMARY_CODES (ValueError otherwise).
 
-    Two levels: the inner (ORM) query pivots each report's figures into one row, one column
-    per code; the outer query sums those rows per group, taking for each report the first
-    harmonized alternative with a stated code (COALESCE over the alternatives). A single-level
-    GROUP BY over the joined figures would need a per-figure EXISTS to pick the alternative,
-    and was 5-10 times slower on the benchmark (bench/pages_bench.py).
+    Two levels: the inner (ORM) query reads each report's row of the ReportMetrics summary,
+    one column per code, already pivoted from its non-removed figures by every writer
+    (reports/summary.py); the outer query sums those rows per group, taking for each report
+    the first harmonized alternative with a stated code (COALESCE over the alternatives).
+    Pivoting the figures on every request (an inner GROUP BY over up to 500,000 figure rows)
+    made multi-year charts miss the page budget (bench/pages_bench.py).
     """
     fk, model, key_column = LEVELS[level]
     wanted = set(codes) | {PAIRED[p][0] for p in paired} | {c for p in paired for c in PAIRED[p][1]}
     if harmonized:
         wanted |= set(HARMONIZED_CODES)
+    unknown = wanted - set(SUMMARY_CODES)
+    if unknown:
+        raise ValueError(f"not in the ReportMetrics summary: {sorted(unknown)}")
     group = list(dict.fromkeys([fk, "agency_id"])) + (["year"] if by_year else [])
-    # FILTER (WHERE code = ...) on PostgreSQL and recent SQLite; one column per code.
-    per_report = {f"c_{code}": Sum("f__value", filter=Q(f__code=code)) for code in sorted(wanted)}
-    inner = (
-        reports.annotate(f=FilteredRelation(
-            "figures", condition=Q(figures__code__in=sorted(wanted), figures__removed=False)))
-        .order_by().values("pk", *group).annotate(**per_report)
-    )
+    # A LEFT JOIN: a report without a summary row (no figures written yet) still counts.
+    per_report = {f"c_{code}": F(f"metrics__{code}") for code in sorted(wanted)}
+    inner = reports.order_by().values("pk", *group, **per_report)
     sql, params = inner.query.sql_with_params()
     q = connection.ops.quote_name
 
     def col(code):
         return q("c_" + code)
 
-    selects = [f"COUNT(*) AS {q('n_reports')}", f"COUNT(DISTINCT {q('agency_id')}) AS {q('n_agencies')}"]
+    # (alias, aggregate over the reports of a group).
+    selects = [("n_reports", "COUNT(*)")]
     for code in codes:
-        selects += [f"SUM({col(code)}) AS {q('m_' + code)}", f"COUNT({col(code)}) AS {q('n_' + code)}"]
+        selects += [("m_" + code, f"SUM({col(code)})"), ("n_" + code, f"COUNT({col(code)})")]
     if harmonized:
         for cat, _zh, _en, alternatives in HARMONIZED:
             options = [
@@ -78,20 +81,27 @@ def chart_rows(reports, *, level, codes=(), harmonized=False, paired=(), by_year
                 for alt in alternatives
             ]
             value = f"COALESCE({', '.join(options)})" if len(options) > 1 else options[0]
-            selects += [f"SUM({value}) AS {q('m_' + cat)}", f"COUNT({value}) AS {q('n_' + cat)}"]
+            selects += [("m_" + cat, f"SUM({value})"), ("n_" + cat, f"COUNT({value})")]
         any_stated = " OR ".join(f"{col(c)} IS NOT NULL" for c in HARMONIZED_CODES)
-        selects.append(f"SUM(CASE WHEN {any_stated} THEN 1 ELSE 0 END) AS {q('n_outcomes')}")
+        selects.append(("n_outcomes", f"SUM(CASE WHEN {any_stated} THEN 1 ELSE 0 END)"))
     for p in paired:
         code, required = PAIRED[p]
         stated = " OR ".join(f"{col(c)} IS NOT NULL" for c in required)
-        selects.append(f"SUM(CASE WHEN {stated} THEN {col(code)} END) AS {q('m_' + p)}")
-    # Group names are joined after the per-report step, which then sorts narrow rows.
-    year = [f"per_report.{q('year')}"] if by_year else []
-    columns = ", ".join([f"per_report.{q(fk)}", f"g.{q(key_column)}", f"g.{q('name')}"] + year)
+        selects.append(("m_" + p, f"SUM(CASE WHEN {stated} THEN {col(code)} END)"))
+    # Group names are joined to the aggregated rows, not to every report: PostgreSQL then sorts
+    # (for COUNT DISTINCT) narrow rows, in memory for one-year charts. Summing per agency first
+    # to count agencies without DISTINCT was slower (bench/pages_bench.py).
+    keys = ", ".join(q(c) for c in [fk] + (["year"] if by_year else []))
+    aggregates = ", ".join(f"{e} AS {q(a)}" for a, e in selects)
+    grouped = (f"SELECT {keys}, COUNT(DISTINCT {q('agency_id')}) AS {q('n_agencies')}, {aggregates} "
+               f"FROM ({sql}) per_report GROUP BY {keys}")
+    year = [f"agg.{q('year')}"] if by_year else []
+    columns = ", ".join([f"agg.{q(fk)}", f"g.{q(key_column)}", f"g.{q('name')}"] + year)
     order = ", ".join([f"g.{q(key_column)}"] + year)
-    outer = (f"SELECT {columns}, {', '.join(selects)} FROM ({sql}) per_report "
-             f"LEFT JOIN {q(model._meta.db_table)} g ON g.{q('id')} = per_report.{q(fk)} "
-             f"GROUP BY {columns} ORDER BY {order}")
+    outer = (f"SELECT {columns}, agg.{q('n_agencies')}, "
+             + ", ".join(f"agg.{q(a)}" for a, _e in selects)
+             + f" FROM ({grouped}) agg LEFT JOIN {q(model._meta.db_table)} g ON g.{q('id')} = agg.{q(fk)} "
+             f"ORDER BY {order}")
     with connection.cursor() as cursor:
         cursor.execute(outer, params)
         width = 4 if by_year else 3

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 
 from reports import ingest, review
 from reports.models import Figure, Finding, Report, ReportEvent, Status
+from reports.offsets import compress as compress_offsets
 from reports.parsing import parse_report
+from reports.summary import refresh_metrics
 
 
 class ReparseError(Exception):
@@ -83,10 +85,11 @@ def reparse_report(report: Report, *, user=None, divisions=None) -> ReparseSumma
             return summary
         old_text, old_version = report.text, report.parser_version
         _merge_figures(report, result, old_text, summary)
+        refresh_metrics([report.pk])
         _refresh_findings(report, result, summary)
         report.text = result.text
         report.original_text = result.original_text
-        report.offsets = list(result.offsets)
+        report.offsets = compress_offsets(result.offsets)
         report.script = result.script or ""
         report.layout = result.layout or report.layout
         report.file_kind = result.file_kind or report.file_kind

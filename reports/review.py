@@ -6,10 +6,11 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext as _
 
 from reports.models import Figure, Finding, Report, ReportEvent, Status
 from reports.parsing.metrics import is_known, label
+from reports.summary import refresh_metrics
 
 Action = ReportEvent.Action
 Disposition = Finding.Disposition
@@ -161,6 +162,7 @@ def correct_figure(figure: Figure, *, value, reason: str, user) -> Figure:
         # The staff value now stands; a re-parse flag about the old value no longer applies.
         figure.reparse_value = None
         figure.save(update_fields=["value", "corrected", "reparse_value"])
+        refresh_metrics([report.pk])
         ReportEvent.objects.create(
             report=report, action=Action.CORRECTED, code=figure.code, old_value=format_value(old),
             new_value=format_value(value), reason=reason, user=user,
@@ -185,7 +187,8 @@ def add_figure(report: Report, *, code: str, value, evidence_start: int, evidenc
         figure = Figure.objects.select_for_update(of=("self",)).filter(report=report, code=code).first()
         if figure is not None and not figure.removed:
             raise ValidationError(
-                _("指标“%(label)s”已存在，请直接更正其数值。") % {"label": label(code)}, code="exists"
+                _("指标“%(label)s”已存在，请直接更正其数值。") % {"label": label(code, get_language() or "zh")},
+                code="exists",
             )
         old_value = ""
         if figure is None:
@@ -201,6 +204,7 @@ def add_figure(report: Report, *, code: str, value, evidence_start: int, evidenc
         figure.reparse_value = None
         figure.removed = False
         figure.save()
+        refresh_metrics([report.pk])
         ReportEvent.objects.create(
             report=report, action=Action.ADDED, code=code, old_value=old_value, new_value=format_value(value),
             reason=reason, user=user,
@@ -221,6 +225,7 @@ def remove_figure(figure: Figure, *, reason: str, user) -> Figure:
         figure.removed = True
         figure.reparse_value = None
         figure.save(update_fields=["removed", "reparse_value"])
+        refresh_metrics([report.pk])
         ReportEvent.objects.create(
             report=report, action=Action.REMOVED, code=figure.code, old_value=format_value(figure.value),
             reason=reason, user=user, details={"figure": figure.pk},

@@ -72,6 +72,15 @@ class FigureFactory(factory.django.DjangoModelFactory):
     end = 0
     method = Figure.Method.TABLE
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Like every writer of figures, keep the report's ReportMetrics summary in sync.
+        from reports.summary import refresh_metrics
+
+        figure = super()._create(model_class, *args, **kwargs)
+        refresh_metrics([figure.report_id])
+        return figure
+
 
 def report_with_figures(*, figures, removed=(), **report_fields):
     """A report with one Figure per {code: value}; codes in `removed` are stored with removed=True."""
