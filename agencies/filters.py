@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Region
-from reports.filters import StrictFilterSet
+from reports.filters import LazyOrderingFilter, StrictFilterSet
 
 
 class AgencyFilter(StrictFilterSet):
@@ -17,7 +17,7 @@ class AgencyFilter(StrictFilterSet):
     level = django_filters.ChoiceFilter(
         field_name="level", lookup_expr="exact", label=_("行政级别"), choices=Agency.Level.choices,
     )
-    o = django_filters.OrderingFilter(
+    o = LazyOrderingFilter(
         label=_("排序"), fields=(("name", "name"), ("level", "level"), ("n_reports", "reports")),
         field_labels={"name": _("名称"), "level": _("行政级别"), "n_reports": _("已发布报告数")},
     )

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, gettext_lazy as _
 
 from reports.admin_review import REVIEW_ACTIONS, ReviewAdminMixin
 from reports.admin_upload import upload_view
@@ -52,7 +52,8 @@ class FigureInline(admin.TabularInline):
 
     @admin.display(description=_("指标"))
     def code_label(self, fig):
-        return format_html("{}<br><code>{}</code>", metrics.label(fig.code), fig.code)
+        lang = get_language() or "zh"
+        return format_html("{}<br><code>{}</code>", metrics.label(fig.code, lang), fig.code)
 
 
 class FindingInline(admin.TabularInline):

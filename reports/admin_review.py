@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reports import review
+from reports.offsets import original_span
 from reports.models import Figure, Finding, Report, ReportEvent, Status
 from reports.parsing.metrics import ALL_CODES, label
 from reports.reparse import ReparseError, reparse_report
@@ -352,10 +353,10 @@ def _events(report: Report) -> list:
 
 def _original(report: Report, fig: Figure) -> str:
     """The evidence in the report's own characters (traditional originals), when it differs."""
-    offsets = report.offsets or []
-    if len(offsets) <= fig.end:
+    if fig.start is None or fig.end is None or fig.end > len(report.text):
         return ""
-    original = report.original_text[offsets[fig.start]:offsets[fig.end]]
+    start, end = original_span(report.offsets, fig.start, fig.end)
+    original = report.original_text[start:end]
     return original if original != fig.evidence else ""
 
 
@@ -363,5 +364,6 @@ def _form_errors(form) -> str:
     parts = []
     for field, errors in form.errors.items():
         name = form.fields[field].label if field in form.fields and form.fields[field].label else ""
-        parts.append(f"{name}：{'；'.join(errors)}" if name else "；".join(errors))
-    return "；".join(parts)
+        joined = _("；").join(errors)
+        parts.append(_("%(name)s：%(reason)s") % {"name": name, "reason": joined} if name else joined)
+    return _("；").join(parts)

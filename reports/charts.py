@@ -183,7 +183,7 @@ def build_review_litigation(rows, *, min_requests=30):
     annotations = []
     if small:
         annotations.append({
-            "text": _("样本过小，不作比较（申请少于 %(n)s 件）：") % {"n": min_requests} + "、".join(small),
+            "text": _("样本过小，不作比较（申请少于 %(n)s 件）：") % {"n": min_requests} + _("、").join(small),
             "xref": "paper", "yref": "paper", "x": 0, "y": -0.32, "showarrow": False,
             "align": "left", "font": {"size": 12, "color": "#555"},
         })
@@ -213,22 +213,38 @@ def map_table(rows, *, metric):
     return out
 
 
-def build_map(rows, *, metric, geojson):
+def build_map(rows, *, metric, geojson, provinces=()):
     """Province choropleth; `geojson` is the FeatureCollection or its URL (properties.adcode keys).
 
+    `provinces` lists (code, name) of every province: those without a value are drawn in grey
+    (a second trace, after the values) and labelled as having no data, so a blank area never
+    reads as zero or as "not China".
     layout.geo hides every base layer so that plotly.js never fetches its world topojson from
     the internet: the shapes come only from `geojson`.
     """
     table = [r for r in map_table(rows, metric=metric) if r["value"] is not None]
     what = metric_label(metric)
+    drawn = {r["key"] for r in table}
+    missing = [(code, name) for code, name in provinces if code not in drawn]
     fig = go.Figure(go.Choropleth(
         geojson=geojson, featureidkey="properties.adcode",
         locations=[r["key"] for r in table], z=[r["value"] for r in table],
         text=[group_label(r) for r in table], customdata=[r["reports"] for r in table],
-        colorscale="Blues", marker_line_color="#666", marker_line_width=0.5,
+        # The scale starts at zero (values are counts or rates), so the palest blue is a small
+        # value, never the smallest of the drawn provinces made to look like none.
+        colorscale="Blues", zmin=0, marker_line_color="#666", marker_line_width=0.5,
         colorbar={"title": {"text": what}},
         hovertemplate="%{text}<br>%{z:,.2f}<br>" + _("报告数") + " %{customdata}<extra></extra>",
     ))
+    if missing:
+        fig.add_trace(go.Choropleth(
+            geojson=geojson, featureidkey="properties.adcode",
+            locations=[code for code, _name in missing], z=[0] * len(missing),
+            text=[name for _code, name in missing], name=_("无数据"),
+            colorscale=[[0, "#e5e7eb"], [1, "#e5e7eb"]], showscale=False,
+            marker_line_color="#999", marker_line_width=0.5,
+            hovertemplate="%{text}<br>" + _("无数据") + "<extra></extra>",
+        ))
     fig.update_layout(**_layout(what, margin={"l": 0, "r": 0, "t": 50, "b": 0}))
     fig.update_geos(
         fitbounds="locations", visible=False, showcountries=False, showcoastlines=False,

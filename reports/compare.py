@@ -12,10 +12,12 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.html import json_script
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import get_language, gettext as _, gettext_lazy
 from plotly.utils import PlotlyJSONEncoder
 
+from agencies.divisions import default_gazetteer
 from agencies.models import Agency, Region
 from reports import charts, queries
 from reports.models import Report
@@ -42,14 +44,19 @@ MODE_CHOICES = (
     ("total", gettext_lazy("合计")), ("per_agency", gettext_lazy("每个报告机关平均")),
     ("absolute", gettext_lazy("件数")), ("percent", gettext_lazy("百分比")),
 )
-METRIC_CHOICES = tuple((m.code, m.zh) for m in CORE) + tuple(
-    (name, zh) for name, (zh, _en) in RATE_LABELS.items()
+# Lazy labels: the choices are built once at import, the label follows the active language.
+METRIC_CHOICES = tuple((m.code, lazy(charts.metric_label, str)(m.code)) for m in CORE) + tuple(
+    (name, lazy(charts.metric_label, str)(name)) for name in RATE_LABELS
 )
 MIN_REQUESTS = 30
 FORMATS = (("html", "HTML"), ("csv", "CSV"), ("json", "JSON"))
 # The documented URL parameters (README "Browsing and charts", /methodology/).
 PARAMETERS = ("chart", "metric", "year", "year__gte", "year__lte", "level", "region", "agency",
               "mode", "min_requests", "include_unreviewed", "format")
+
+# Every province with its code, for the map's "no data" layer (the bundled divisions, no query).
+PROVINCES = tuple(sorted((d.code, d.name) for d in default_gazetteer().by_code.values()
+                         if d.level == "province"))
 
 
 class CompareForm(forms.Form):
@@ -166,7 +173,7 @@ def chart_data(data, visible, *, geojson_url=""):
             rows = [{**r, metric: None if r[metric] is None or not r[f"{metric}__n"]
                      else float(r[metric]) / r[f"{metric}__n"]} for r in rows]
         table = charts.map_table(rows, metric=metric)
-        figure = charts.build_map(rows, metric=metric, geojson=geojson_url)
+        figure = charts.build_map(rows, metric=metric, geojson=geojson_url, provinces=PROVINCES)
     facts = queries.coverage(reports)
     facts.update(_missing(rows, stated, chart))
     facts.update(year=year, over_years=over_years)
@@ -314,7 +321,8 @@ def _table_columns(data):
     if chart == "volume":
         cols = [("value", charts.metric_label(data["metric"])), (f"{data['metric']}__n", _("填报报告数"))]
     elif chart == "outcomes":
-        cols = [(f"value_{cat}", zh) for cat, zh, _en, _alts in HARMONIZED]
+        zh_active = (get_language() or "zh-hans").startswith("zh")
+        cols = [(f"value_{cat}", zh if zh_active else en) for cat, zh, en, _alts in HARMONIZED]
     elif chart == "review":
         cols = []
         for name in charts.REVIEW_RATES:

@@ -4,7 +4,7 @@ from django import forms
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.functional import lazy
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Region
@@ -25,11 +25,23 @@ def is_staff(request):
     return bool(request is not None and request.user.is_authenticated and request.user.is_staff)
 
 
-class NullsLastOrderingFilter(django_filters.OrderingFilter):
+# "X（降序）" is worded when a page renders: the sort choices are built at import, before any
+# request language is active, and django-filter's own "%s (descending)" would be fixed then.
+descending_label = lazy(lambda text: gettext("%s（降序）") % text, str)
+
+
+class LazyOrderingFilter(django_filters.OrderingFilter):
+    """An OrderingFilter whose descending choice labels follow the language of the request."""
+
+    def build_choices(self, fields, labels):
+        ascending = super().build_choices(fields, labels)[0::2]
+        return [choice for param, text in ascending
+                for choice in ((param, text), (f"-{param}", descending_label(text)))]
+
+
+class NullsLastOrderingFilter(LazyOrderingFilter):
     """Sort reports without the figure after those with it, in both directions, then by id so
     that pages do not overlap (PostgreSQL sorts NULL first when descending)."""
-
-    descending_fmt = _("%s（降序）")
 
     def get_ordering_value(self, param):
         descending = param.startswith("-")
@@ -279,7 +291,7 @@ def _display(field, value):
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if isinstance(value, models.QuerySet):
-        return "、".join(str(v) for v in value)
+        return _("、").join(str(v) for v in value)
     if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
         return dict(field.choices).get(value, value)
     return str(value)

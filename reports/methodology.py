@@ -1,12 +1,18 @@
 """The /methodology/ page: metric definitions, harmonized categories, rate and interval formulas."""
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from reports.compare import MIN_REQUESTS, PARAMETERS
 from reports.parsing.metrics import CORE, HARMONIZED, label
 from reports.rates import RATE_LABELS, RATES
 
 
+# The catalog (pure library) names units in Chinese; the page shows them in the active language.
+UNITS = {"件": gettext_lazy("件"), "元": gettext_lazy("元"), "条": gettext_lazy("条")}
+
+
 def methodology(request):
+    metrics = [{"code": m.code, "zh": m.zh, "en": m.en, "unit": UNITS.get(m.unit, m.unit)} for m in CORE]
     categories = [{
         "code": cat, "zh": zh, "en": en,
         # The first alternative is what 2019/2021 template reports state; later ones stand in
@@ -18,6 +24,6 @@ def methodology(request):
         "numerator": numerator, "denominator": denominator, "scale": scale,
     } for name, (numerator, denominator, scale) in RATES.items()]
     return render(request, "reports/methodology.html", {
-        "metrics": CORE, "categories": categories, "rates": rates,
+        "metrics": metrics, "categories": categories, "rates": rates,
         "min_requests": MIN_REQUESTS, "parameters": PARAMETERS,
     })

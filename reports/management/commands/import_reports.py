@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from reports.ingest import OutcomeStatus, count_by_status, ingest_files
 
@@ -48,5 +49,5 @@ class Command(BaseCommand):
 def _detail(outcome):
     # Messages start with the file name; the table already has it in its own column.
     message = outcome.message
-    head = f"{outcome.filename}："
+    head = _("%(name)s：") % {"name": outcome.filename}
     return message[len(head):] if message.startswith(head) else message
