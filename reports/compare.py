@@ -54,6 +54,8 @@ FORMATS = (("html", "HTML"), ("csv", "CSV"), ("json", "JSON"))
 PARAMETERS = ("chart", "metric", "year", "year__gte", "year__lte", "level", "region", "agency",
               "mode", "min_requests", "include_unreviewed", "format")
 
+MAX_TABLE_ROWS = 300  # an agency-level table over ten years can reach thousands of rows
+
 # Every province with its code, for the map's "no data" layer (the bundled divisions, no query).
 PROVINCES = tuple(sorted((d.code, d.name) for d in default_gazetteer().by_code.values()
                          if d.level == "province"))
@@ -287,12 +289,15 @@ def compare(request):
                   for k in PARAMETERS if k in request.GET and k != "format"}
         return export(table, data["format"], params=params, facts=facts)
     columns = _table_columns(data)
-    whole_list, row_lists = list_links(data, table)
+    # The page's table shows the first rows; csv/json on the same URL carry every row drawn.
+    shown = table[:MAX_TABLE_ROWS]
+    facts["table_rows"], facts["table_shown"] = len(table), len(shown)
+    whole_list, row_lists = list_links(data, shown)
     cells = [{
         "name": row["name"] or _("未确定区划"), "year": row.get("year"), "reports": row["reports"],
         "agencies": row["agencies"], "values": [_cell(row.get(key)) for key, _h in columns],
         "list_url": link,
-    } for row, link in zip(table, row_lists)]
+    } for row, link in zip(shown, row_lists)]
     context = _context(request, form)
     context.update(
         data=data, table=table, facts=facts, list_url=whole_list,

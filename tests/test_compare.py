@@ -175,3 +175,17 @@ def test_methodology_lists_metrics_categories_and_rates(client, django_assert_nu
     for text in ("requests_received", "not_available", "notified_to_amend", "Wilson",
                  "correction_rate", "year__gte", "include_unreviewed"):
         assert text in page
+
+
+def test_long_tables_show_their_first_rows_and_point_to_the_full_csv(client, data, monkeypatch):
+    """The HTML table is capped (an agency-level table over years has thousands of rows); the CSV
+    on the same URL keeps every drawn row."""
+    from reports import compare
+
+    monkeypatch.setattr(compare, "MAX_TABLE_ROWS", 2)
+    query = "chart=volume&year__gte=2020&year__lte=2022&level=agency"
+    page = client.get(f"{URL}?{query}").content.decode()
+    assert page.count('<td class="num">') < 20
+    assert "format=csv" in page and ("共 " in page or "of" in page)
+    rows = list(csv.DictReader(io.StringIO(client.get(f"{URL}?{query}&format=csv").content.decode("utf-8-sig"))))
+    assert len(rows) > 2
