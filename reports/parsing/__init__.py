@@ -14,6 +14,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import replace
 
+from agencies.divisions import default_gazetteer
 from reports.parsing import checks, decode, detect, layouts, metadata, normalize
 from reports.parsing.result import Figure, Metadata, ParseResult, Warning_
 
@@ -24,7 +25,10 @@ __all__ = ["PARSER_VERSION", "Figure", "Metadata", "ParseResult", "Warning_", "p
 
 def parse_report(data: bytes, *, filename: str, divisions=None) -> ParseResult:
     """Parse one report file. A file that cannot be read gives ok=False with an error naming it;
-    anything else is a bug and raises."""
+    anything else is a bug and raises. `divisions` is the gazetteer (agencies.divisions); the
+    bundled one is used when none is given, since agency names are cut at region names."""
+    if divisions is None:
+        divisions = default_gazetteer()
     try:
         extracted = decode.extract_text(data, filename=filename)
     except decode.UnreadableDocument as exc:
