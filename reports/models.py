@@ -139,7 +139,9 @@ class Figure(models.Model):
         PROSE = "prose", _("文字")
         MANUAL = "manual", _("人工")
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="figures")
+    # No index of its own: the (report, code) unique constraint serves lookups by report, and
+    # every extra index on this, the largest table, slows bulk imports (bench/ingest_bench.py).
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="figures", db_index=False)
     code = models.CharField(_("指标"), max_length=64)
     value = models.DecimalField(_("数值"), max_digits=18, decimal_places=2)
     evidence = models.TextField(_("依据文本"), blank=True)
@@ -164,18 +166,12 @@ class Figure(models.Model):
             models.UniqueConstraint(fields=["report", "code"], name="one_figure_per_code"),
         ]
         indexes = [
-            models.Index(fields=["code", "report"], name="figure_code_report_idx"),
-            # Charts read (code, report, value) of non-removed figures: index-only scans on
-            # PostgreSQL (bench/pages_bench.py). `value` is a key column rather than INCLUDE,
-            # which SQLite does not support (models.W040).
+            # Filters on figures by code ("has review or litigation", finer codes in the CSV);
+            # charts read the per-report summary (ReportMetrics) instead. `value` is a key
+            # column rather than INCLUDE, which SQLite does not support (models.W040).
             models.Index(
                 fields=["code", "report", "value"], condition=Q(removed=False),
                 name="figure_chart_idx",
-            ),
-            # The same by report first, for one-year charts (nested loop over few reports).
-            models.Index(
-                fields=["report", "code", "value"], condition=Q(removed=False),
-                name="figure_report_chart_idx",
             ),
         ]
 
