@@ -135,7 +135,9 @@ class ReportAdmin(ReviewAdminMixin, admin.ModelAdmin):
     def file_link(self, report):
         if not report.file:
             return "-"
-        return format_html('<a href="{}">{}</a>', report.file.url, report.original_filename)
+        # Served through the permission-checked admin view: /media/ is not served in production.
+        url = reverse(f"{self.admin_site.name}:reports_report_review_file", args=[report.pk])
+        return format_html('<a href="{}">{}</a>', url, report.original_filename)
 
     @admin.display(description=_("解析警告"))
     def warning_list(self, report):

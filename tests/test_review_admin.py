@@ -339,3 +339,12 @@ def test_review_page_queries_do_not_grow_with_figures(admin_client, report):
     review.correct_figure(report.figures.get(code="granted"), value=2, reason="r",
                           user=user_in_group("reviewer"))
     assert count() == few
+
+
+def test_change_page_links_the_original_file_through_the_checked_view(admin_client):
+    """/media/ is not served outside DEBUG, so the admin links the permission-checked download."""
+    report = ReportFactory(status=Status.NEEDS_REVIEW)
+    page = admin_client.get(reverse("admin:reports_report_change", args=[report.pk])).content.decode()
+    url = reverse("admin:reports_report_review_file", args=[report.pk])
+    assert f'href="{url}"' in page
+    assert admin_client.get(url).status_code == 200
