@@ -599,6 +599,13 @@ def _pdf_table_rows(table) -> list[tuple[float, str]]:
                         found = t
                         break
             line.append(found)
-        if any(line):
-            out.append((row_y[r][0], CELL_SEPARATOR.join(line)))
+        filled = {t for t in line if t}
+        if len(filled) == 1 and len(line) > 1:
+            # One merged cell across the whole row (a heading, or prose framed as a table):
+            # its text once, not once per column it covers.
+            line = [filled.pop()]
+        joined = CELL_SEPARATOR.join(line)
+        if not any(line) or (out and len(line) == 1 and out[-1][1] == joined):
+            continue  # empty, or the same full-width cell again in the next row it spans
+        out.append((row_y[r][0], joined))
     return out

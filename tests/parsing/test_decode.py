@@ -345,3 +345,12 @@ def test_damaged_docx_is_unreadable():
 
 def test_text_starting_like_a_magic_number_is_still_text():
     assert extract_text("BMW 4S店政府信息公开".encode("utf-8"), filename="a.txt").text == "BMW 4S店政府信息公开"
+
+
+def test_pdf_prose_framed_as_a_table_appears_once():
+    """std-2023-hongze frames its prose in full-width merged cells: the text of such a cell is
+    given once, not once per column and row it spans (table rows keep their repeated labels)."""
+    data = (CORPUS_DIR / "standard-and-old" / "std-2023-hongze.pdf").read_bytes()
+    text = decode.extract_text(data, filename="std-2023-hongze.pdf").text
+    assert text.count("落实“三审三校”制度") == 1
+    assert "三、本年度办理结果 | （一）予以公开 | （一）予以公开 | 0" in text
