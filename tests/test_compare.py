@@ -189,3 +189,13 @@ def test_long_tables_show_their_first_rows_and_point_to_the_full_csv(client, dat
     assert "format=csv" in page and ("共 " in page or "of" in page)
     rows = list(csv.DictReader(io.StringIO(client.get(f"{URL}?{query}&format=csv").content.decode("utf-8-sig"))))
     assert len(rows) > 2
+
+
+def test_table_rows_are_escaped():
+    from reports.compare import table_rows_html
+
+    html = table_rows_html([{"name": "<b>局</b>", "year": 2022, "reports": 1, "agencies": 1,
+                             "values": ["1,234"], "list_url": "/reports/?a=1&b=2"}], over_years=True)
+    assert "<b>" not in html and "&lt;b&gt;局&lt;/b&gt;" in html
+    assert '<td>2022</td>' in html and '<td class="num">1,234</td>' in html
+    assert 'href="/reports/?a=1&amp;b=2"' in html
