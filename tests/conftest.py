@@ -30,3 +30,15 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def staff_client(db):
+    """A test client signed in as a staff user (no other permissions)."""
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    staff = Client()
+    staff.force_login(UserFactory(username="staff", is_staff=True))
+    return staff

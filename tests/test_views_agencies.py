@@ -3,22 +3,14 @@ import statistics
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from agencies.models import Agency, Region
 from agencies.queries import peer_stats
 from agencies.trends import build_trend
 from reports.models import Status
-from tests.factories import AgencyFactory, FigureFactory, RegionFactory, ReportFactory, UserFactory
+from tests.factories import AgencyFactory, FigureFactory, RegionFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client():
-    staff = Client()
-    staff.force_login(UserFactory(username="staff", is_staff=True))
-    return staff
 
 
 @pytest.fixture

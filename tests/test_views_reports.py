@@ -2,20 +2,12 @@
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from reports.models import Figure, Finding, Status
-from tests.factories import AgencyFactory, FigureFactory, RegionFactory, ReportFactory, UserFactory
+from tests.factories import AgencyFactory, FigureFactory, RegionFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client():
-    staff = Client()
-    staff.force_login(UserFactory(username="staff", is_staff=True))
-    return staff
 
 
 def _reports(n, **fields):
