@@ -7,7 +7,7 @@ from django.core.management import call_command
 from tests.conftest import CORPUS_DIR
 
 KEYS = {"file", "ok", "error", "agency", "year", "province", "city", "county", "script",
-        "format", "metrics", "evidence", "warnings"}
+        "format", "metrics", "evidence", "issued_on", "warnings"}
 
 
 def run(capsys, *files):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 
@@ -45,6 +46,12 @@ class Metadata:
     region_code: str | None = None  # most specific GB/T 2260 code resolved, if any
     multi_year: bool = False
     title: str | None = None
+    # The date the report states for itself (signature date, or a saved page's 发布时间 line),
+    # with the text that states it and that text's offsets in ParseResult.text.
+    issued_on: date | None = None
+    issued_on_evidence: str = ""
+    issued_on_start: int | None = None
+    issued_on_end: int | None = None
     warnings: tuple[Warning_, ...] = ()
 
 

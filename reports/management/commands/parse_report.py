@@ -27,6 +27,7 @@ def contract_dict(path: str, result) -> dict:
         "format": result.layout,
         "metrics": {f.code: number(f.value) for f in core},
         "evidence": {f.code: f.evidence for f in core},
+        "issued_on": meta.issued_on.isoformat() if meta.issued_on else None,
         "warnings": [w.message for w in result.warnings],
     }
 
@@ -49,7 +50,7 @@ class Command(BaseCommand):
                 out.append({"file": name, "ok": False, "error": f"{name}: {exc.strerror}",
                             "agency": None, "year": None, "province": None, "city": None,
                             "county": None, "script": None, "format": None, "metrics": {},
-                            "evidence": {}, "warnings": []})
+                            "evidence": {}, "issued_on": None, "warnings": []})
                 continue
             out.append(contract_dict(name, parse_report(data, filename=path.name, divisions=gazetteer)))
         if json:
