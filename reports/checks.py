@@ -2,14 +2,18 @@
 from django.conf import settings
 from django.core import checks
 
+from reports.plotly_bundles import BUNDLES, STYLESHEET
+
 
 @checks.register()
 def plotly_served_locally(app_configs, **kwargs):
-    for directory in settings.STATICFILES_DIRS:
-        if (directory / "vendor" / "plotly.min.js").is_file():
-            return []
-    return [checks.Error(
-        "static/vendor/plotly.min.js is missing: charts need plotly.js served locally.",
-        hint="Copy plotly/package_data/plotly.min.js from the installed plotly package.",
-        id="reports.E001",
-    )]
+    """Every vendored plotly.js file is present: charts draw from this host only."""
+    errors = []
+    for path in (*BUNDLES.values(), STYLESHEET):
+        if not any((directory / path).is_file() for directory in settings.STATICFILES_DIRS):
+            errors.append(checks.Error(
+                f"static/{path} is missing: charts need plotly.js served locally.",
+                hint="Run `python tools/vendor_plotly.py 4.1.1` (static/vendor/README.md).",
+                id="reports.E001",
+            ))
+    return errors

@@ -158,7 +158,7 @@ def test_coverage_and_links_to_the_report_list(client, data):
 def test_png_button_and_no_cdn(client, data):
     page = client.get(URL).content.decode()
     assert '"toImageButtonOptions"' in page
-    assert "/static/vendor/plotly.min.js" in page
+    assert "/static/vendor/plotly-basic.min.js" in page
     # Every script, stylesheet and link stays on this host.
     assert not re.findall(r'(?:src|href)="(?:https?:)?//', page)
 

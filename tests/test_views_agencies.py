@@ -122,7 +122,7 @@ def test_agency_detail_query_count_does_not_grow(client, django_assert_num_queri
     assert stats["requests_received"].n == 6
     assert response.context["year"] == 2014 + years - 1
     html = response.content.decode()
-    assert 'id="trend-data"' in html and "/static/vendor/plotly.min.js" in html
+    assert 'id="trend-data"' in html and "/static/vendor/plotly-basic.min.js" in html
     assert "cdn" not in html.lower()
 
 
