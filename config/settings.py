@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -47,8 +48,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Chart pages inline their figure JSON; Django's GZip adds BREACH mitigation (random padding).
     "django.middleware.gzip.GZipMiddleware",
+    # Below GZip so that it sees responses first: brotli for clients accepting it, else gzip.
+    "config.compression.BrotliMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # 400 for NUL and other control characters before any view runs (issue 10).
+    "config.control_chars.RejectControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -101,6 +107,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Counts print as 3,119 in both languages (Django's zh_Hans formats group by nothing, English by
+# thousands): config/formats/ groups zh-hans like en. USE_THOUSAND_SEPARATOR stays off so that
+# years and ids are never grouped; templates group counts with floatformat:"g" / intcomma.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -144,6 +154,30 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Nothing a page does may reach another host (issue 10): only this host, no inline scripts
+# (page data travels in json_script elements), no framing. style-src 'self' holds because
+# plotly.js's injected rules are served as static/vendor/plotly.css (reports/plotly_bundles.py);
+# plotly's other styling goes through element.style, which CSP does not restrict, except its
+# colorbar, which resets its rects with style="": style-src-attr allows that one value (the hash
+# is the empty string's) and no other style attribute. img-src allows data: and blob: for
+# plotly's PNG/SVG downloads.
+EMPTY_STYLE_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": ["'unsafe-hashes'", EMPTY_STYLE_HASH],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,
