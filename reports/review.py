@@ -87,9 +87,10 @@ def transition(report: Report, to: str, *, user, reason: str = "") -> Report:
     return report
 
 
-def publish(report: Report, *, user, override_reason: str | None = None) -> Report:
+def publish(report: Report, *, user, override_reason: str | None = None, reason: str = "") -> Report:
     """Publish a reviewed report. Open findings block publishing unless `override_reason` is given,
-    which is recorded as an "override" event naming the findings left open."""
+    which is recorded as an "override" event naming the findings left open. `reason`, when given,
+    is recorded on the status event (load_demo names itself there); an override reason wins."""
     override_reason = (override_reason or "").strip()
     with transaction.atomic():
         locked = _lock(report)
@@ -117,7 +118,7 @@ def publish(report: Report, *, user, override_reason: str | None = None) -> Repo
                 details={"findings": [{"id": f.pk, "rule": f.rule, "message": f.message} for f in still_open]},
             )
         locked.published_at = timezone.now()
-        _set_status(locked, Status.PUBLISHED, user=user, reason=override_reason,
+        _set_status(locked, Status.PUBLISHED, user=user, reason=override_reason or (reason or "").strip(),
                     extra_fields=["published_at"])
     report.refresh_from_db()
     return report

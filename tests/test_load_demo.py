@@ -4,11 +4,14 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from reports.management.commands.load_demo import DEMO_DIR, demo_files
-from reports.models import Figure, Report, ReportEvent, Status
+from django.contrib.auth import get_user_model
+
+from reports.management.commands.load_demo import DEMO_DIR, DEMO_REASON, DEMO_USERNAME, demo_files
+from reports.models import Figure, Finding, Report, ReportEvent, Status
 from tests.conftest import CORPUS_DIR
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+User = get_user_model()
 
 
 def load():
@@ -31,15 +34,29 @@ def test_demo_files_are_corpus_reports_byte_for_byte_without_ground_truth():
     assert all(p.stem in sources for p in demo if not p.stem[:3].isdigit())
 
 
-def test_load_demo_publishes_the_reports_and_a_second_run_changes_nothing():
+def test_load_demo_publishes_through_the_workflow_and_a_second_run_changes_nothing():
     out = load()
     reports = Report.objects.all()
     assert reports.count() >= 30
-    assert not reports.exclude(status=Status.PUBLISHED).exists()
-    assert not reports.filter(published_at__isnull=True).exists()
-    events = ReportEvent.objects.filter(action=ReportEvent.Action.STATUS, new_value=Status.PUBLISHED)
-    assert events.count() == reports.count() and all("演示数据" in e.reason for e in events)
-    assert "published" in out
+    published = reports.filter(status=Status.PUBLISHED)
+    queue = reports.exclude(status=Status.PUBLISHED)
+    # Published: agency, year, no open finding, each by the demo user with the demo reason,
+    # after a "reviewed" step, never by a bulk update (issue 10, item 10).
+    assert published.count() >= 25 and not published.filter(published_at__isnull=True).exists()
+    assert not published.filter(agency__isnull=True).exists()
+    assert not published.filter(findings__disposition=Finding.Disposition.OPEN).exists()
+    demo = User.objects.get(username=DEMO_USERNAME)
+    assert not demo.has_usable_password() and not demo.is_staff
+    for status in (Status.REVIEWED, Status.PUBLISHED):
+        events = ReportEvent.objects.filter(action=ReportEvent.Action.STATUS, new_value=status)
+        assert events.count() == published.count()
+        assert all(e.user == demo and e.reason == DEMO_REASON for e in events)
+    # The rest waits in the review queue: the report without an agency and those with open findings.
+    assert queue.filter(agency__isnull=True).exists()
+    assert queue.filter(findings__disposition=Finding.Disposition.OPEN).exists()
+    assert all(r.agency_id is None or r.year is None or r.findings.filter(disposition="open").exists()
+               for r in queue)
+    assert f"{published.count()} published, {queue.count()} left in the review queue" in out
     before = snapshot()
     out = load()
     assert snapshot() == before
