@@ -1,10 +1,10 @@
-"""`manage.py load_demo`: the bundled real reports go in through ingest and are published; a rerun changes nothing."""
+"""`manage.py load_demo`: the bundled real reports go in through ingest and are published through the
+review workflow, the doubtful ones left in the queue; a rerun changes nothing."""
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
-
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 
 from reports.management.commands.load_demo import DEMO_DIR, DEMO_REASON, DEMO_USERNAME, demo_files
 from reports.models import Figure, Finding, Report, ReportEvent, Status
