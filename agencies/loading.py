@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F
 
 from agencies.divisions import read_divisions, read_history
+from agencies.english_names import read_english_names
 
 LEVEL_ORDER = ("province", "prefecture", "county")
 BATCH = 500
@@ -131,3 +132,21 @@ def _load_history(RegionName, divisions, history, ids):
     if changed:
         RegionName.objects.bulk_update(changed, ["region_id", "name", "level", "end_year"], batch_size=BATCH)
     return len(new), len(changed)
+
+
+def load_english_names(*, region_model=None, names=None) -> int:
+    """Set Region.name_en from agencies/data/region-names-en.csv; return how many changed.
+
+    Separate from load_regions() because the data migration that loads regions (0002) runs with
+    a model that has no name_en yet; migration 0004 and the load_regions command call this.
+    """
+    if region_model is None:
+        from agencies.models import Region as region_model
+    names = read_english_names() if names is None else names
+    changed = []
+    for region in region_model.objects.filter(code__in=list(names)).only("pk", "code", "name_en"):
+        if region.name_en != names[region.code]:
+            region.name_en = names[region.code]
+            changed.append(region)
+    region_model.objects.bulk_update(changed, ["name_en"], batch_size=BATCH)
+    return len(changed)

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from agencies.english_names import is_english, localized
 from agencies.names import normalize_name
 
 
@@ -14,6 +15,8 @@ class Region(models.Model):
 
     code = models.CharField(_("区划代码"), max_length=6, unique=True)
     name = models.CharField(_("名称"), max_length=64, db_index=True)
+    # Shown on English pages (agencies/english_names.py); provinces and prefectures only.
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
     level = models.CharField(_("级别"), max_length=16, choices=Level.choices, db_index=True)
     parent = models.ForeignKey(
         "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT,
@@ -41,12 +44,20 @@ class Region(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self):
+        """The name in the active language: English on English pages when there is one."""
+        return localized(self.name, self.name_en)
 
     @property
     def full_name(self):
-        parts = [r.name for r in (self.province, self.prefecture) if r and r.pk != self.pk]
-        return "".join(parts + [self.name])
+        """Province, prefecture and this region: 浙江省杭州市西湖区, or 西湖区, Hangzhou, Zhejiang."""
+        chain = [r for r in (self.province, self.prefecture) if r and r.pk != self.pk] + [self]
+        if is_english():
+            return ", ".join(r.local_name for r in reversed(chain))
+        return "".join(r.name for r in chain)
 
 
 class RegionName(models.Model):

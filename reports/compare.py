@@ -19,6 +19,7 @@ from django.utils.translation import get_language, gettext as _, gettext_lazy
 from plotly.utils import PlotlyJSONEncoder
 
 from agencies.divisions import default_gazetteer
+from agencies.english_names import english_names, localized
 from agencies.models import Agency, Region
 from reports import charts, queries
 from reports.models import Report
@@ -176,7 +177,8 @@ def chart_data(data, visible, *, geojson_url=""):
             rows = [{**r, metric: None if r[metric] is None or not r[f"{metric}__n"]
                      else float(r[metric]) / r[f"{metric}__n"]} for r in rows]
         table = charts.map_table(rows, metric=metric)
-        figure = charts.build_map(rows, metric=metric, geojson=geojson_url, provinces=PROVINCES)
+        provinces = [(code, localized(name, english_names().get(code))) for code, name in PROVINCES]
+        figure = charts.build_map(rows, metric=metric, geojson=geojson_url, provinces=provinces)
     facts = queries.coverage(reports)
     facts.update(_missing(rows, stated, chart))
     facts.update(year=year, over_years=over_years)

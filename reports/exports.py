@@ -6,6 +6,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import get_language, gettext as _
 
+from agencies.english_names import localized
 from reports.models import Figure
 from reports.parsing.metrics import CORE_CODES, label
 from reports.summary import SUMMARY_CODES
@@ -41,7 +42,7 @@ def figure_pivot(reports, codes=CORE_CODES):
     (`m_<code>`), read from the ReportMetrics summary (removed figures excluded)."""
     return reports.values(
         "pk", "agency__name", "year", "province__name", "prefecture__name", "county__name",
-        "layout", "status", "warning_count", **{f"m_{code}": figure_column(code) for code in codes},
+        "province__name_en", "prefecture__name_en", "layout", "status", "warning_count", **{f"m_{code}": figure_column(code) for code in codes},
     )
 
 
@@ -69,14 +70,17 @@ def csv_response(reports, *, request, filename="reports.csv", codes=CORE_CODES):
     """
     rows = figure_pivot(reports, codes)
     base = request.build_absolute_uri("/")[:-1]
+    lang = get_language()  # the rows are written after the view returns: fix the language now
 
     def lines():
         writer = csv.writer(_Echo())
         yield "\ufeff" + writer.writerow(csv_header(codes))
         for r in rows.iterator(chunk_size=2000):
             yield writer.writerow([
-                r["agency__name"] or "", r["year"] or "", r["province__name"] or "",
-                r["prefecture__name"] or "", r["county__name"] or "", r["layout"], r["status"],
+                r["agency__name"] or "", r["year"] or "",
+                localized(r["province__name"], r["province__name_en"], lang) or "",
+                localized(r["prefecture__name"], r["prefecture__name_en"], lang) or "",
+                r["county__name"] or "", r["layout"], r["status"],
                 r["warning_count"], base + reverse("reports:detail", args=[r["pk"]]),
                 *("" if r[f"m_{c}"] is None else number(r[f"m_{c}"]) for c in codes),
             ])

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Count, F, Max, Min
 
+from agencies.english_names import localized
 from agencies.models import Agency, Region
 from reports.parsing.metrics import HARMONIZED, HARMONIZED_CODES
 from reports.summary import SUMMARY_CODES
@@ -96,7 +97,8 @@ def chart_rows(reports, *, level, codes=(), harmonized=False, paired=(), by_year
     grouped = (f"SELECT {keys}, COUNT(DISTINCT {q('agency_id')}) AS {q('n_agencies')}, {aggregates} "
                f"FROM ({sql}) per_report GROUP BY {keys}")
     year = [f"agg.{q('year')}"] if by_year else []
-    columns = ", ".join([f"agg.{q(fk)}", f"g.{q(key_column)}", f"g.{q('name')}"] + year)
+    name_en = f"g.{q('name_en')}" if model is Region else "NULL"  # English pages' name (issue 10)
+    columns = ", ".join([f"agg.{q(fk)}", f"g.{q(key_column)}", f"g.{q('name')}", name_en] + year)
     order = ", ".join([f"g.{q(key_column)}"] + year)
     outer = (f"SELECT {columns}, agg.{q('n_agencies')}, "
              + ", ".join(f"agg.{q(a)}" for a, _e in selects)
@@ -104,14 +106,15 @@ def chart_rows(reports, *, level, codes=(), harmonized=False, paired=(), by_year
              f"ORDER BY {order}")
     with connection.cursor() as cursor:
         cursor.execute(outer, params)
-        width = 4 if by_year else 3
-        names = ["id", "key", "name", "year"][:width] + [c[0] for c in cursor.description[width:]]
+        width = 5 if by_year else 4
+        names = ["id", "key", "name", "name_en", "year"][:width] + [c[0] for c in cursor.description[width:]]
         result = [dict(zip(names, values)) for values in cursor.fetchall()]
     return [_row(r, codes, harmonized, paired, by_year) for r in result]
 
 
 def _row(r, codes, harmonized, paired, by_year):
-    row = {"key": None if r["key"] is None else str(r["key"]), "id": r["id"], "name": r["name"]}
+    row = {"key": None if r["key"] is None else str(r["key"]), "id": r["id"],
+           "name": localized(r["name"], r["name_en"])}
     if by_year:
         row["year"] = r["year"]
     row["reports"] = r["n_reports"]

@@ -1,7 +1,7 @@
-"""`manage.py load_regions`: refresh regions and historical names from agencies/data (idempotent)."""
+"""`manage.py load_regions`: refresh regions, historical and English names from agencies/data (idempotent)."""
 from django.core.management.base import BaseCommand
 
-from agencies.loading import load_regions
+from agencies.loading import load_english_names, load_regions
 
 
 class Command(BaseCommand):
@@ -9,4 +9,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         summary = load_regions()
-        self.stdout.write(self.style.SUCCESS(str(summary)))
+        english = load_english_names()
+        self.stdout.write(self.style.SUCCESS(f"{summary}; English names: {english} updated"))
