@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 
 from reports.exports import KEY_CODES, csv_response, with_key_figures
 from reports.filters import ReportFilter, active_filters, is_staff
+from reports.evidence import evidence_blocks
 from reports.highlight import highlight, valid_spans
 from reports.models import Report
-from reports.parsing.metrics import ALL_CODES, label
+from reports.parsing.metrics import ALL_CODES, CORE_CODES, label
 from reports.urlstate import sort_links, url_toggle, url_with
 
 PER_PAGE = 50
@@ -73,21 +74,47 @@ def report_detail(request, pk):
     lang = get_language() or "zh"
     figures = sorted(report.figures.filter(removed=False), key=lambda f: (CATALOG_ORDER.get(f.code, len(CATALOG_ORDER)), f.code))
     spans = valid_spans(figures, len(report.text))
-    anchored = {s.code for s in spans}
-    rows = [{
+    rows = {f.code: {
         "figure": f,
         "label": label(f.code, lang),
-        "anchor": f"ev-{f.code}" if f.code in anchored else "",
         "changed": f.corrected and f.parsed_value is not None and f.parsed_value != f.value,
-    } for f in figures]
+        "core": f.code in CORE_CODES or f.corrected,
+    } for f in figures}
     return render(request, "reports/report_detail.html", {
         "report": report,
-        "figures": rows,
+        "figures": list(rows.values()),
+        "blocks": evidence_sections(report.text, figures, rows),
         "text_html": highlight(report.text, spans),
         "findings": list(report.findings.all()),
         "warnings": [w if isinstance(w, dict) else {"message": str(w)} for w in report.warnings],
         "is_staff": is_staff(request),
     })
+
+
+def evidence_sections(text, figures, rows):
+    """The figures grouped by the table section or paragraph they come from (reports/evidence.py),
+    each block with its figure rows (core figures first, finer ones apart) and cell tooltips."""
+    blocks = evidence_blocks(text, figures)
+    for block in blocks:
+        block.figures = [rows[code] for code in dict.fromkeys(block.codes)]
+        block.core = [r for r in block.figures if r["core"]]
+        block.finer = [r for r in block.figures if not r["core"]]
+        for r in block.figures:
+            r["marked"] = r["figure"].code in block.marked
+        # Each marked cell or piece gets an id; a figure links to the first one stating it.
+        cells = [c for row in block.rows for c in row.cells if c.codes]
+        for i, cell in enumerate(cells):
+            cell.anchor = f"ev-{block.start}-{i}"
+            cell.core = any(rows[c]["core"] for c in cell.codes)
+            cell.title = "; ".join(f"{rows[c]['label']} = {rows[c]['figure'].value.normalize():,f}" for c in cell.codes)
+        block.text = [{"text": piece, "codes": codes, "anchor": f"ev-{block.start}-t{i}" if codes else "",
+                       "title": "; ".join(rows[c]["label"] for c in codes)}
+                      for i, (piece, codes) in enumerate(block.pieces)]
+        for r in block.figures:
+            code = r["figure"].code
+            r["target"] = next((c.anchor for c in cells if code in c.codes), "") or next(
+                (p["anchor"] for p in block.text if code in p["codes"]), "")
+    return blocks
 
 
 def report_file(request, pk):

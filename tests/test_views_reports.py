@@ -130,8 +130,12 @@ def test_detail_highlights_evidence_escaped_and_linked(client):
     html = client.get(r.get_absolute_url()).content.decode()
     assert "&lt;script&gt;" in html and "<script>\n" not in html
     assert '<mark id="ev-requests_received" class="ev" data-codes="requests_received">本年新收申请 428 件</mark>' in html
-    assert 'href="#ev-requests_received"' in html and 'href="#ev-granted"' in html
-    assert 'href="#ev-denied"' not in html
+    # The paragraph is shown once beside its figures, each number marked and linked from its figure.
+    line = text.index("本年新收")
+    assert f'<mark id="ev-{line}-t1" class="ev-hit" title="本年新收申请数">428</mark>' in html
+    assert f'<mark id="ev-{line}-t3" class="ev-hit" title="予以公开">366</mark>' in html  # the source's number
+    assert f'href="#ev-{line}-t1">本年新收申请数</a>' in html and f'href="#ev-{line}-t3">予以公开</a>' in html
+    assert html.count("ev-block") == 2 and "（未定位）" in html  # the manual figure has no place in the text
     assert "人工更正，解析值 366" in html
     assert "总数不平衡" in html
     assert "本年新收申请数" in html  # label from the metric catalog
