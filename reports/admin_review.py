@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports import review
+from reports import review, timeliness
 from reports.offsets import original_span
 from reports.models import Figure, Finding, Report, ReportEvent, Status
 from reports.parsing.metrics import ALL_CODES, label
@@ -49,6 +49,25 @@ class AddForm(forms.Form):
         data = super().clean()
         if data.get("evidence_start") is None or data.get("evidence_end") is None:
             raise ValidationError(_("请先在左侧报告原文中选中该数值所在的文字作为依据。"), code="evidence")
+        return data
+
+
+class IssuedOnForm(forms.Form):
+    """Correct the date the report states (reports/review.py correct_issued_on)."""
+
+    issued_on = forms.DateField(label=gettext_lazy("报告日期"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    no_date = forms.BooleanField(label=gettext_lazy("报告未写明日期"), required=False)
+    evidence_start = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    evidence_end = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(label=gettext_lazy("更正原因"), max_length=2000)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("no_date") == bool(data.get("issued_on")):
+            raise ValidationError(_("请填写报告日期，或勾选“报告未写明日期”（二者选一）。"), code="date")
+        if data.get("no_date"):
+            data["issued_on"] = data["evidence_start"] = data["evidence_end"] = None
         return data
 
 
@@ -235,7 +254,10 @@ class ReviewAdminMixin:
             "title": _("审核：%(report)s") % {"report": report},
             "subtitle": None,
             "report": report,
-            "text_html": marked_text(text, [(f.pk, f.start, f.end) for f in figures if not f.removed]),
+            "text_html": marked_text(text, [(f.pk, f.start, f.end) for f in figures if not f.removed]
+                                     + [("issued_on", report.issued_on_start, report.issued_on_end)]),
+            "issued_form": bound("dated"),
+            "issued_deadline": timeliness.report_deadline(report),
             "figures": figures,
             "findings": findings,
             "open_findings": open_count,
@@ -297,6 +319,13 @@ class ReviewAdminMixin:
             return f"fig-{fig.code}"
         return self._run(request, AddForm(request.POST, codes=ALL_CODES), call, _("已新增指标。"))
 
+    def _review_dated(self, request, report):
+        def call(data):
+            review.correct_issued_on(report, value=data["issued_on"], reason=data["reason"], user=request.user,
+                                     evidence_start=data["evidence_start"], evidence_end=data["evidence_end"])
+            return "issued-on"
+        return self._run(request, IssuedOnForm(request.POST), call, _("已更正报告日期。"))
+
     def _review_dispose(self, request, report):
         def call(data):
             try:
@@ -326,7 +355,7 @@ class ReviewAdminMixin:
         return self._run(request, ReopenForm(request.POST), call, _("报告已重新打开。"))
 
 
-REVIEW_OPS = {"correct", "remove", "add", "dispose", "status", "publish", "reopen"}
+REVIEW_OPS = {"correct", "remove", "add", "dispose", "status", "publish", "reopen", "dated"}
 # Actions ReportAdmin lists in `actions`.
 REVIEW_ACTIONS = ["reparse_selected"]
 

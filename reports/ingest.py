@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from agencies.divisions import default_gazetteer
 from agencies.resolve import find_or_create_agency, resolve_region
-from reports import archive
+from reports import archive, issued
 from reports.models import Figure, Finding, Report, ReportEvent, Status
 from reports.offsets import compress as compress_offsets
 from reports.parsing import checks as parsing_checks
@@ -270,6 +270,7 @@ def _store(name, basename, data, sha256, result, batch, *, override) -> Outcome:
         status=Status.NEEDS_REVIEW if warnings else Status.PARSED,
         parser_version=result.parser_version, warnings=warnings,
         warning_count=min(len(warnings), 32767), uploaded_by=uploaded_by,
+        **issued.parsed_fields(meta, result.text),
     )
     report.save()
     Figure.objects.bulk_create(_figures(report, result.figures))

@@ -99,6 +99,15 @@ class Report(models.Model):
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    # The date the report states for itself (signature date or a saved page's 发布时间 line), the
+    # text stating it and its offsets in `text`; staff correct it like a figure (reports/review.py),
+    # `issued_on_parsed` keeping what the parser read. Decides timeliness on /coverage/.
+    issued_on = models.DateField(_("报告日期"), null=True, blank=True)
+    issued_on_evidence = models.TextField(_("报告日期依据"), blank=True)
+    issued_on_start = models.PositiveIntegerField(null=True, blank=True)
+    issued_on_end = models.PositiveIntegerField(null=True, blank=True)
+    issued_on_parsed = models.DateField(_("解析的报告日期"), null=True, blank=True)
+    issued_on_corrected = models.BooleanField(_("报告日期人工更正"), default=False)
 
     objects = ReportQuerySet.as_manager()
 
@@ -224,6 +233,7 @@ class ReportEvent(models.Model):
         METADATA = "metadata", _("修改元数据")
         OVERRIDE = "override", _("越过未处理发现发布")
         REOPENED = "reopened", _("重新打开")
+        DATED = "dated", _("更正报告日期")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("操作"), max_length=16, choices=Action.choices)

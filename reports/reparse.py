@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from reports import ingest, review
+from reports import ingest, issued, review
 from reports.models import Figure, Finding, Report, ReportEvent, Status
 from reports.offsets import compress as compress_offsets
 from reports.parsing import parse_report
@@ -95,6 +95,9 @@ def reparse_report(report: Report, *, user=None, divisions=None) -> ReparseSumma
         report.file_kind = result.file_kind or report.file_kind
         report.encoding = result.encoding or report.encoding
         report.multi_year = result.metadata.multi_year
+        dated = issued.merge_reparse(report, result.metadata, result.text)
+        if dated:
+            summary.details["issued_on"] = dated
         report.parser_version = result.parser_version
         report.warnings = warnings_json(report, result)
         report.warning_count = min(len(report.warnings), 32767)

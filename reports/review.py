@@ -1,6 +1,7 @@
 """The review workflow: transitions, corrections, finding dispositions, publish and reopen, each audited."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -232,6 +233,47 @@ def remove_figure(figure: Figure, *, reason: str, user) -> Figure:
             reason=reason, user=user, details={"figure": figure.pk},
         )
     return figure
+
+
+def correct_issued_on(report: Report, *, value, reason: str, user, evidence_start=None,
+                      evidence_end=None) -> Report:
+    """Set the date the report states as staff read it; None when it states none.
+
+    `issued_on_parsed` keeps what the parser read. The evidence is the text staff selected
+    (report.text[evidence_start:evidence_end]); without a selection the date has no evidence in
+    the text (e.g. taken from the publishing website), which the reason should say. Raises
+    ValidationError for a date before the report's year or in the future, or for no change.
+    """
+    reason = _required_reason(reason)
+    if value is not None and not isinstance(value, date):
+        raise ValidationError(_("日期无效：%(value)s") % {"value": value}, code="date")
+    with transaction.atomic():
+        locked = _lock_for_change(report, user)
+        if value is not None and (value > timezone.localdate()
+                                  or value < date(max(locked.year or 2000, 2000), 1, 1)):
+            raise ValidationError(_("报告日期须在报告年度开始之后、今天之前。"), code="date")
+        evidence, start, end = "", None, None
+        if evidence_start is not None or evidence_end is not None:
+            evidence = evidence_span(locked.text, evidence_start, evidence_end)
+            start, end = int(evidence_start), int(evidence_end)
+        if (value, evidence) == (locked.issued_on, locked.issued_on_evidence) and locked.issued_on_corrected:
+            raise ValidationError(_("报告日期和依据都没有改变。"), code="unchanged")
+        old = locked.issued_on
+        locked.issued_on, locked.issued_on_corrected = value, True
+        locked.issued_on_evidence, locked.issued_on_start, locked.issued_on_end = evidence, start, end
+        locked.save(update_fields=["issued_on", "issued_on_corrected", "issued_on_evidence",
+                                   "issued_on_start", "issued_on_end", "updated_at"])
+        ReportEvent.objects.create(
+            report=locked, action=Action.DATED, code="issued_on", old_value=_iso(old),
+            new_value=_iso(value), reason=reason, user=user,
+            details={"parsed": _iso(locked.issued_on_parsed), "evidence": evidence, "start": start, "end": end},
+        )
+    report.refresh_from_db()
+    return report
+
+
+def _iso(value) -> str:
+    return value.isoformat() if value else ""
 
 
 def dispose_finding(finding: Finding, *, disposition: str, note: str, user) -> Finding:

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from reports import issued, timeliness
 from reports.exports import KEY_CODES, csv_response, with_key_figures
 from reports.filters import ReportFilter, active_filters, is_staff
 from reports.evidence import evidence_blocks
@@ -73,7 +74,7 @@ def report_detail(request, pk):
     )
     lang = get_language() or "zh"
     figures = sorted(report.figures.filter(removed=False), key=lambda f: (CATALOG_ORDER.get(f.code, len(CATALOG_ORDER)), f.code))
-    spans = valid_spans(figures, len(report.text))
+    spans = valid_spans(figures, len(report.text)) + issued.spans(report)
     rows = {f.code: {
         "figure": f,
         "label": label(f.code, lang),
@@ -88,6 +89,7 @@ def report_detail(request, pk):
         "findings": list(report.findings.all()),
         "warnings": [w if isinstance(w, dict) else {"message": str(w)} for w in report.warnings],
         "is_staff": is_staff(request),
+        "deadline": timeliness.report_deadline(report),
     })
 
 

@@ -37,12 +37,11 @@
     return Number(el.getAttribute("data-o")) + (offset > 0 ? el.textContent.length : 0);
   }
 
-  var form = document.getElementById("add-figure");
-  if (!form) { return; }
-  var startField = form.querySelector('input[name="evidence_start"]');
-  var endField = form.querySelector('input[name="evidence_end"]');
-  var valueField = form.querySelector('input[name="value"]');
-  var preview = document.getElementById("evidence-preview");
+  // A selection is the evidence of whichever form is then submitted: a figure to add, or the
+  // report's date (reports/review.py correct_issued_on).
+  var forms = Array.prototype.slice.call(document.querySelectorAll("#add-figure, #correct-issued-on"));
+  if (!forms.length) { return; }
+  var DATE = /(\d{4})\s*[年\-\/.]\s*(\d{1,2})\s*[月\-\/.]\s*(\d{1,2})/;
 
   document.addEventListener("selectionchange", function () {
     var sel = window.getSelection();
@@ -53,14 +52,23 @@
     var start = offsetOf(range.startContainer, range.startOffset);
     var end = offsetOf(range.endContainer, range.endOffset);
     if (start === null || end === null || end <= start) { return; }
-    startField.value = start;
-    endField.value = end;
     var chosen = sel.toString();
-    preview.textContent = chosen;
-    // One number in the selection is most likely the value; staff can still change it.
-    var numbers = chosen.match(/\d+(?:\.\d+)?/g);
-    if (numbers && numbers.length === 1 && valueField && !valueField.value) {
-      valueField.value = numbers[0];
-    }
+    forms.forEach(function (form) {
+      form.querySelector('input[name="evidence_start"]').value = start;
+      form.querySelector('input[name="evidence_end"]').value = end;
+      var preview = form.querySelector("output.evidence-preview");
+      if (preview) { preview.textContent = chosen; }
+      var valueField = form.querySelector('input[name="value"]');
+      // One number in the selection is most likely the value; staff can still change it.
+      var numbers = chosen.match(/\d+(?:\.\d+)?/g);
+      if (valueField && numbers && numbers.length === 1 && !valueField.value) {
+        valueField.value = numbers[0];
+      }
+      var dateField = form.querySelector('input[name="issued_on"]');
+      var stated = chosen.match(DATE);
+      if (dateField && stated) {
+        dateField.value = stated[1] + "-" + ("0" + stated[2]).slice(-2) + "-" + ("0" + stated[3]).slice(-2);
+      }
+    });
   });
 })();
