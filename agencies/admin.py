@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, AgencyAlias, Region, RegionName
+from agencies.admin_expected import ExpectationInline
+from agencies.models import Agency, AgencyAlias, Region, RegionName, ReportingExpectation
 
 
 class RegionNameInline(admin.TabularInline):
@@ -43,10 +44,16 @@ class AgencyAdmin(admin.ModelAdmin):
     search_fields = ("name", "normalized_name", "aliases__name")
     autocomplete_fields = ("region",)
     readonly_fields = ("normalized_name", "created_at")
-    inlines = [AgencyAliasInline]
+    inlines = [AgencyAliasInline, ExpectationInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(report_total=Count("reports", distinct=True))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is ReportingExpectation:
+            for inline_form in formset.forms:
+                inline_form.instance.updated_by = request.user
+        super().save_formset(request, form, formset, change)
 
     @admin.display(description=_("报告数"), ordering="report_total")
     def report_count(self, agency):

@@ -1,5 +1,7 @@
 """Administrative divisions (GB/T 2260) and the agencies that publish reports."""
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -137,3 +139,56 @@ class AgencyAlias(models.Model):
     def save(self, *args, **kwargs):
         self.normalized_name = normalize_name(self.name)
         super().save(*args, **kwargs)
+
+
+class ReportingExpectation(models.Model):
+    """Staff's word on the years an agency must publish a report (/coverage/).
+
+    Without one, an agency is expected for a year when it reported for either of the two years
+    before (reports/completeness.py). `first_year` adds it from that year on even without past
+    reports (a list of the agencies under a region, agencies/expected.py); `last_year` ends every
+    expectation after that year, whatever it reported before (merged or abolished agencies).
+    """
+
+    class EndReason(models.TextChoices):
+        MERGED = "merged", _("已合并")
+        ABOLISHED = "abolished", _("已撤销")
+        OTHER = "other", _("其他原因")
+
+    agency = models.OneToOneField(
+        Agency, verbose_name=_("机关"), on_delete=models.CASCADE, related_name="expectation",
+    )
+    first_year = models.PositiveSmallIntegerField(_("起始应报年度"), null=True, blank=True)
+    last_year = models.PositiveSmallIntegerField(_("最后应报年度"), null=True, blank=True)
+    end_reason = models.CharField(_("不再应报的原因"), max_length=16, choices=EndReason.choices, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("修改人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["agency__name"]
+        verbose_name = _("应报机关")
+        verbose_name_plural = _("应报机关")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_year__isnull=False) | Q(last_year__isnull=False),
+                name="expectation_states_a_year",
+            ),
+            models.CheckConstraint(
+                condition=(Q(first_year__isnull=True) | Q(first_year__gte=2008, first_year__lte=2100))
+                & (Q(last_year__isnull=True) | Q(last_year__gte=2007, last_year__lte=2100)),
+                name="expectation_years_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_year__isnull=True) | Q(last_year__isnull=True)
+                | Q(first_year__lte=models.F("last_year")),
+                name="expectation_first_before_last",
+            ),
+        ]
+
+    def __str__(self):
+        years = f"{self.first_year or ''}–{self.last_year or ''}"
+        return f"{self.agency} ({years})"
