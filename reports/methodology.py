@@ -1,5 +1,6 @@
 """The /methodology/ page: metric definitions, harmonized categories, rate and interval formulas."""
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from reports.compare import MIN_REQUESTS, PARAMETERS
@@ -25,5 +26,5 @@ def methodology(request):
     } for name, (numerator, denominator, scale) in RATES.items()]
     return render(request, "reports/methodology.html", {
         "metrics": metrics, "categories": categories, "rates": rates,
-        "min_requests": MIN_REQUESTS, "parameters": PARAMETERS,
+        "min_requests": MIN_REQUESTS, "parameters": PARAMETERS, "coverage_url": reverse("reports:coverage"),
     })

@@ -1,8 +1,8 @@
-"""Public pages: report list and detail, compare, methodology."""
+"""Public pages: report list and detail, compare, coverage, methodology."""
 from django.urls import path
 from django.views.generic import RedirectView
 
-from reports import compare, methodology, views
+from reports import compare, coverage, methodology, views
 
 app_name = "reports"
 urlpatterns = [
@@ -11,5 +11,6 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="detail"),
     path("reports/<int:pk>/file/", views.report_file, name="file"),
     path("compare/", compare.compare, name="compare"),
+    path("coverage/", coverage.coverage, name="coverage"),
     path("methodology/", methodology.methodology, name="methodology"),
 ]

@@ -1,0 +1,352 @@
+"""The /coverage/ page: which agencies of a region published their report for each year, on time and on the template in force; its CSV and JSON twins."""
+from __future__ import annotations
+
+import csv
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from agencies.models import Region
+from reports import queries
+from reports.completeness import LEVELS, AgencyMatrix, Selection, region_counts, regions_at
+from reports.filters import is_staff
+from reports.models import Report
+from reports.spreadsheet import safe_row
+from reports.timeliness import (
+    FIRST_YEAR, STATE_HELP, STATE_LABELS, WRONG_TEMPLATE, WRONG_TEMPLATE_HELP, WRONG_TEMPLATE_LABEL, State, days_late,
+    deadline,
+)
+from reports.urlstate import url_with
+
+PER_PAGE = 50
+MAX_YEARS = 20
+DEFAULT_YEARS = 5
+FORMATS = (("html", "HTML"), ("csv", "CSV"), ("json", "JSON"))
+TABLES = (("regions", gettext_lazy("地区统计")), ("agencies", gettext_lazy("机关明细")))
+LEVEL_CHOICES = (("province", gettext_lazy("省级")), ("prefecture", gettext_lazy("地级")),
+                 ("county", gettext_lazy("县级")))
+# The documented URL parameters (README "Coverage").
+PARAMETERS = ("region", "level", "year__gte", "year__lte", "state", "table", "format", "page")
+DEPTH = {None: 0, "province": 1, "prefecture": 2, "county": 3}
+
+
+STATE_CHOICES = (("", gettext_lazy("全部")),) + tuple((s.slug, STATE_LABELS[s]) for s in State) + (
+    (WRONG_TEMPLATE, WRONG_TEMPLATE_LABEL),)
+
+
+class CoverageForm(forms.Form):
+    """Validates the /coverage/ query string; an invalid value is a form error, never a 500."""
+
+    region = forms.ModelChoiceField(
+        label=gettext_lazy("地区（区划代码）"), queryset=Region.objects.select_related("province", "prefecture"),
+        to_field_name="code", required=False, widget=forms.HiddenInput,
+    )
+    level = forms.ChoiceField(label=gettext_lazy("统计层级"), choices=LEVEL_CHOICES, required=False)
+    year__gte = forms.IntegerField(label=gettext_lazy("起始年度"), min_value=FIRST_YEAR, max_value=2100, required=False)
+    year__lte = forms.IntegerField(label=gettext_lazy("截止年度"), min_value=FIRST_YEAR, max_value=2100, required=False)
+    state = forms.ChoiceField(label=gettext_lazy("只看"), choices=STATE_CHOICES, required=False)
+    table = forms.ChoiceField(label=gettext_lazy("CSV 表格"), choices=TABLES, required=False)
+    format = forms.ChoiceField(choices=FORMATS, required=False)
+
+    def __init__(self, data, *, latest_year):
+        super().__init__(data)
+        self.latest_year = latest_year  # a callable: one query, made only when no end year is given
+
+    def clean(self):
+        data = super().clean()
+        region = data.get("region")
+        depth = DEPTH[region.level if region else None]
+        level = data.get("level") or (LEVELS[depth] if depth < len(LEVELS) else None)
+        if data.get("level"):
+            if DEPTH[level] <= depth:
+                self.add_error("level", _("统计层级须低于所选地区的层级。"))
+            elif region is None and level == "county":
+                self.add_error("level", _("按县级统计请先选择一个省或地市。"))
+        data["level"] = level
+        low, high = data.get("year__gte"), data.get("year__lte")
+        if high is None:
+            latest = self.latest_year() or timezone.localdate().year - 1
+            high = max(latest, low) if low else latest
+            high = min(high, low + MAX_YEARS - 1) if low else high
+        if low is None:
+            low = max(FIRST_YEAR, high - DEFAULT_YEARS + 1)
+        if low > high:
+            self.add_error("year__lte", _("截止年度不能早于起始年度。"))
+        elif high - low + 1 > MAX_YEARS:
+            self.add_error("year__lte", _("一次最多显示 %(n)d 个年度。") % {"n": MAX_YEARS})
+        data["years"] = tuple(range(low, high + 1))
+        data["table"] = data.get("table") or "regions"
+        data["format"] = data.get("format") or "html"
+        return data
+
+
+def coverage(request):
+    staff = is_staff(request)
+    # Staff always see reports still in review, as a state of their own ("waiting for review");
+    # for everyone else an unpublished report does not exist, so its agency-year counts as missing.
+    visible = Report.objects.visible_to(request.user, include_unreviewed=staff)
+    form = CoverageForm(request.GET, latest_year=lambda: queries.latest_year(visible))
+    fmt = request.GET.get("format") or "html"
+    if not form.is_valid():
+        if fmt in ("csv", "json"):
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+        return render(request, "reports/coverage.html", {"form": form, "staff": staff}, status=400)
+    data = form.cleaned_data
+    selection = Selection(region=data["region"], level=data["level"], years=data["years"],
+                          state=data["state"] or None, today=timezone.localdate())
+    states = [s for s in State if staff or s != State.WAITING]
+    links = Links(request, data, staff=staff)
+    regions = region_table(selection, region_counts(visible, selection), states, links)
+    matrix = AgencyMatrix(visible, selection)
+    if data["format"] == "csv":
+        if data["table"] == "agencies":
+            return agencies_csv(matrix, selection, links)
+        return regions_csv(regions, selection, states)
+    page = Paginator(matrix, PER_PAGE).get_page(request.GET.get("page"))
+    rows = [matrix_row(row, selection, links) for row in page.object_list]
+    if data["format"] == "json":
+        return coverage_json(request, selection, regions, states, page, rows)
+    return render(request, "reports/coverage.html", {
+        "form": form, "data": data, "selection": selection, "staff": staff,
+        "years": selection.years, "states": [_legend(s) for s in states],
+        "wrong_template": {"slug": WRONG_TEMPLATE, "label": WRONG_TEMPLATE_LABEL, "help": WRONG_TEMPLATE_HELP},
+        "regions": regions, "page": page, "rows": rows,
+        "level_label": dict(LEVEL_CHOICES).get(selection.level, ""),
+        "trail": trail(request, selection.region),
+        "levels": [(v, label) for v, label in LEVEL_CHOICES if DEPTH[v] > DEPTH[selection.region.level if selection.region else None]
+                   and (selection.region or v != "county")],
+        "csv_regions_url": url_with(request.GET, {"format": "csv", "table": "regions"}),
+        "csv_agencies_url": url_with(request.GET, {"format": "csv", "table": "agencies"}),
+        "json_url": url_with(request.GET, {"format": "json"}),
+        "deadlines": [(y, deadline(y), deadline(y, government=True)) for y in selection.years],
+    })
+
+
+def _legend(state: State) -> dict:
+    return {"slug": state.slug, "label": state.label, "help": STATE_HELP[state]}
+
+
+class Links:
+    """Every link of the page, built from the request's query string (the URL is the state)."""
+
+    def __init__(self, request, data, *, staff):
+        self.params, self.staff = request.GET, staff
+        self.base = request.build_absolute_uri("/")[:-1]
+        self.list_path = reverse("reports:list")
+
+    def region(self, code, *, year=None, state=None):
+        """This page narrowed to a region (and to one year and state, for a count)."""
+        changes = {"region": code, "level": None, "format": None, "table": None}
+        if year is not None:
+            changes.update(year__gte=year, year__lte=year, state=state)
+        return url_with(self.params, changes) + ("#agencies" if year is not None else "")
+
+    def report(self, report_id, *, absolute=False):
+        path = reverse("reports:detail", args=[report_id])
+        return self.base + path if absolute else path
+
+    def absence(self, agency_id, year, *, absolute=False):
+        """The report list filtered to the agency and year: it shows that nothing is there."""
+        params = [("agency", agency_id), ("year", year)] + ([("include_unreviewed", "1")] if self.staff else [])
+        path = f"{self.list_path}?{urlencode(params)}"
+        return self.base + path if absolute else path
+
+    def agency(self, agency_id, *, reported):
+        # Anonymous users get a 404 on the page of an agency without published reports.
+        if reported or self.staff:
+            return reverse("agencies:detail", args=[agency_id])
+        return f"{self.list_path}?{urlencode({'agency': agency_id})}"
+
+
+def trail(request, region):
+    """Breadcrumbs from the whole country down to the selected region, each a link to it."""
+    path = [None]
+    if region is not None:
+        path += [r for r in (region.province, region.prefecture) if r is not None and r.pk != region.pk]
+        path.append(region)
+    out = []
+    for r in path:
+        out.append({"name": r.name if r else _("全国"), "url": url_with(
+            request.GET, {"region": r.code if r else None, "level": None, "format": None, "table": None})})
+    return out
+
+
+def region_table(selection, counts, states, links) -> dict:
+    """Rows of the counts table: each region at the level (agencies above it in one row of its
+    own), then the total of the selection. One entry per year: counts per state."""
+    names = ["agencies", *(s.slug for s in states), WRONG_TEMPLATE]
+
+    def per_year(found):
+        return [{"year": y, **{n: (found or {}).get(y, {}).get(n, 0) for n in names}} for y in selection.years]
+
+    rows = []
+    for region in regions_at(selection):
+        rows.append({"code": region.code, "name": region.name, "level": region.level,
+                     "years": per_year(counts.get(region.pk)), "url": links.region(region.code)})
+    here = selection.region
+    if None in counts:
+        rows.append({"code": here.code if here else "", "level": here.level if here else "",
+                     "name": _("%(region)s本级") % {"region": here.name} if here and selection.level
+                     else (here.name if here else _("未确定区划（含中央机关）")),
+                     "years": per_year(counts[None]), "url": "", "own": True})
+    total = per_year(None)
+    for found in counts.values():
+        for cell, year in zip(total, selection.years):
+            for n in names:
+                cell[n] += found.get(year, {}).get(n, 0)
+    for row in rows + [{"years": total, "code": here.code if here else ""}]:
+        for cell in row["years"]:
+            _cell_links(cell, row, states, links)
+    return {"rows": rows if selection.level else [], "total": total, "names": names}
+
+
+def _cell_links(cell, row, states, links):
+    """The chips of one count cell: each state with its count, share and a link to the agencies."""
+    n = cell["agencies"]
+    code = row.get("code") or None
+    cell["published"] = sum(cell.get(s.slug, 0) for s in (State.ON_TIME, State.LATE, State.DATE_UNKNOWN))
+    cell["chips"] = [{
+        "slug": s.slug, "label": s.label, "n": cell[s.slug], "share": 100 * cell[s.slug] / n if n else 0,
+        "url": links.region(code, year=cell["year"], state=s.slug),
+    } for s in states if cell.get(s.slug)]
+    if cell.get(WRONG_TEMPLATE):
+        cell["wrong"] = {"n": cell[WRONG_TEMPLATE],
+                         "url": links.region(code, year=cell["year"], state=WRONG_TEMPLATE)}
+
+
+def matrix_row(row, selection, links) -> dict:
+    """One agency row as the page shows it: each year's state with its link and explanation."""
+    reported = any(c["report_id"] for c in row["cells"].values())
+    row["url"] = links.agency(row["id"], reported=reported)
+    row["year_cells"] = [_matrix_cell(row, year, cell, links) for year, cell in row["cells"].items()]
+    return row
+
+
+def _matrix_cell(row, year, cell, links) -> dict:
+    state, issued = cell["state"], cell["issued_on"]
+    due = deadline(year, government=row["government"])
+    late = days_late(issued, year, government=row["government"])
+    if cell["report_id"]:
+        url = links.report(cell["report_id"])
+    else:
+        url = links.absence(row["id"], year)
+    parts = [str(year)]
+    if state is None:
+        parts.append(_("不在应报范围"))
+    else:
+        parts.append(state.label)
+    if issued:
+        parts.append(_("报告日期 %(date)s") % {"date": issued.isoformat()})
+    if state is not None and state != State.WAITING:
+        parts.append(_("期限 %(date)s") % {"date": due.isoformat()})
+    if cell["wrong"]:
+        parts.append(_("模板不符（%(layout)s）") % {"layout": cell["layout"]})
+    return {
+        "year": year, "state": state.slug if state else "none",
+        "label": state.label if state else "—",
+        "short": (ngettext("逾期 %(n)d 天", "逾期 %(n)d 天", late) % {"n": late}) if late and state == State.LATE
+        else (state.label if state else "—"),
+        "wrong": cell["wrong"], "url": url, "title": _("；").join(parts),
+        "issued_on": issued, "deadline": due, "days_late": late if state == State.LATE else None,
+        "report_id": cell["report_id"],
+    }
+
+
+def _header(label, code):
+    return f"{label} ({code})"
+
+
+def regions_csv(regions, selection, states):
+    """One line per region and year, the counts the table shows; UTF-8 with BOM for Excel."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="coverage-regions.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([_header(_("区划代码"), "region_code"), _header(_("地区"), "region"), _header(_("年度"), "year"),
+                     _header(_("应报或已报机关"), "agencies"), *(_header(s.label, s.slug) for s in states),
+                     _header(str(WRONG_TEMPLATE_LABEL), WRONG_TEMPLATE)])
+    total_name = selection.region.name if selection.region else _("全国")
+    for row in regions["rows"] + [{"code": selection.region.code if selection.region else "",
+                                   "name": _("%(region)s合计") % {"region": total_name}, "years": regions["total"]}]:
+        for cell in row["years"]:
+            writer.writerow(safe_row([row["code"], row["name"], cell["year"], cell["agencies"],
+                                      *(cell[s.slug] for s in states), cell[WRONG_TEMPLATE]]))
+    return response
+
+
+AGENCY_COLUMNS = (
+    ("agency_id", gettext_lazy("机关编号")), ("agency", gettext_lazy("机关")),
+    ("region_code", gettext_lazy("区划代码")), ("region", gettext_lazy("地区")), ("year", gettext_lazy("年度")),
+    ("state", gettext_lazy("状态代码")), ("state_label", gettext_lazy("状态")),
+    ("wrong_template", gettext_lazy("模板不符")), ("issued_on", gettext_lazy("报告日期")),
+    ("deadline", gettext_lazy("发布期限")), ("days_late", gettext_lazy("逾期天数")), ("url", gettext_lazy("链接")),
+)
+
+
+def agencies_csv(matrix, selection, links):
+    """One line per agency and year with a state: every agency of the selection (all pages),
+    streamed from the database in chunks."""
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    def lines():
+        writer = csv.writer(Echo())
+        yield "\ufeff" + writer.writerow([_header(label, code) for code, label in AGENCY_COLUMNS])
+        for row in matrix.iter_rows():
+            for year, cell in row["cells"].items():
+                if cell["state"] is None:
+                    continue
+                shown = _matrix_cell(row, year, cell, links)
+                url = (links.report(cell["report_id"], absolute=True) if cell["report_id"]
+                       else links.absence(row["id"], year, absolute=True))
+                yield writer.writerow(safe_row([
+                    row["id"], row["name"], row["region_code"] or "", row["region_path"], year, shown["state"],
+                    shown["label"], _("是") if shown["wrong"] else "", shown["issued_on"] or "",
+                    shown["deadline"], shown["days_late"] or "", url,
+                ]))
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="coverage-agencies.csv"'
+    return response
+
+
+def coverage_json(request, selection, regions, states, page, rows):
+    """The page as JSON: the counts table and the agency rows of the page shown."""
+    def counts(cell):
+        return {"year": cell["year"], "agencies": cell["agencies"], **{s.slug: cell[s.slug] for s in states},
+                WRONG_TEMPLATE: cell[WRONG_TEMPLATE]}
+
+    base = request.build_absolute_uri("/")[:-1]
+    return JsonResponse({
+        "parameters": {k: request.GET.get(k) for k in PARAMETERS if k in request.GET and k != "format"},
+        "region": selection.region.code if selection.region else None,
+        "level": selection.level,
+        "years": list(selection.years),
+        "states": [{"code": s.slug, "label": s.label} for s in states]
+        + [{"code": WRONG_TEMPLATE, "label": str(WRONG_TEMPLATE_LABEL)}],
+        "regions": [{"code": r["code"], "name": r["name"], "level": r["level"], "own": r.get("own", False),
+                     "years": [counts(c) for c in r["years"]]} for r in regions["rows"]],
+        "total": [counts(c) for c in regions["total"]],
+        "agencies": {
+            "count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages,
+            "per_page": PER_PAGE,
+            "rows": [{
+                "id": r["id"], "name": r["name"], "region_code": r["region_code"], "region": r["region_path"],
+                "years": [{
+                    "year": c["year"], "state": c["state"], "label": c["label"], WRONG_TEMPLATE: c["wrong"],
+                    "issued_on": c["issued_on"].isoformat() if c["issued_on"] else None,
+                    "deadline": c["deadline"].isoformat(), "days_late": c["days_late"],
+                    "url": base + c["url"],
+                } for c in r["year_cells"]],
+            } for r in rows],
+        },
+    }, json_dumps_params={"ensure_ascii": False})
