@@ -14,16 +14,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Max, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from agencies.models import Agency, Region
 from reports.models import Status
 from reports.timeliness import (
-    GOVERNMENT_SUFFIXES, LOOKBACK_YEARS, REGULATIONS_2019_FIRST_YEAR, WRONG_TEMPLATE, State, deadline,
-    missing_state, wrong_layouts,
+    GOVERNMENT_SUFFIXES, LOOKBACK_YEARS, WRONG_TEMPLATE, State, deadline, missing_state, wrong_layouts,
 )
 
 LEVELS = ("province", "prefecture", "county")
@@ -86,61 +87,78 @@ def regions_at(selection: Selection):
     return Region.objects.filter(at_level, within(selection.region, "")).order_by("code")
 
 
-def government(path: str = "name") -> Q:
-    """A people's government itself, whose 2019-Regulations deadline is 3月31日 (timeliness.py)."""
+def government() -> Q:
+    """Agencies that are a people's government itself, whose 2019-Regulations deadline is
+    3月31日 (timeliness.is_government, as a filter)."""
     q = Q()
     for suffix in GOVERNMENT_SUFFIXES:
-        q |= Q(**{f"{path}__endswith": suffix})
+        q |= Q(name__endswith=suffix)
     return q
 
 
-def report_state(year: int):
-    """State of a visible report on `year`, as a SQL CASE (timeliness.State numbers)."""
-    on_time = Q(issued_on__lte=deadline(year))
-    if year >= REGULATIONS_2019_FIRST_YEAR:
-        on_time |= government("agency__name") & Q(issued_on__lte=deadline(year, government=True))
-    return Case(
-        When(~Q(status=Status.PUBLISHED), then=Value(int(State.WAITING))),
-        When(issued_on__isnull=True, then=Value(int(State.DATE_UNKNOWN))),
-        When(on_time, then=Value(int(State.ON_TIME))),
-        default=Value(int(State.LATE)), output_field=IntegerField(),
-    )
+# Per agency and year, what its visible report is (p<year>): published, or still in review.
+PUBLISHED, IN_REVIEW = 2, 1
 
 
-def _per_report_year(reports, selection: Selection, *, details: bool):
-    """One row per agency: s<year> = state of its report on that year (NULL: none), for the
-    years shown and the LOOKBACK_YEARS before; w<year> = 1 when that report used the wrong
-    template; with details the report id, date and layout of each year shown."""
+def _per_report_year(reports, selection: Selection) -> tuple[str, list]:
+    """SQL and params: one row per agency with a visible report in the window; p<year> =
+    PUBLISHED or IN_REVIEW (NULL: no report) for the years shown and the LOOKBACK_YEARS before;
+    for the years shown d<year> = the report's date, w<year> = 1 when it used the wrong
+    template, r<year> its id and l<year> its layout.
+
+    The ORM gives the filtered rows (visibility, window, region as a semi-join on agency ids, so
+    a region's page reads its own reports through the agency index); the pivot is plain SQL text,
+    which costs nothing to build where some thirty ORM Case expressions took tens of ms."""
     first, last = selection.years[0], selection.years[-1]
-    per_year = {}
+    if selection.region is None:
+        reports = reports.filter(agency__isnull=False)
+    else:
+        reports = reports.filter(agency__in=Agency.objects.filter(within(selection.region)).values("pk"))
+    rows_sql, rows_params = (
+        reports.filter(year__gte=first - LOOKBACK_YEARS, year__lte=last).order_by()
+        .values("agency_id", "year", "status", "issued_on", "layout", rid=F("pk")).query.sql_with_params()
+    )
+    columns, params = ["r.agency_id"], []
     for year in range(first - LOOKBACK_YEARS, last + 1):
-        per_year[f"s{year}"] = Max(Case(When(year=year, then=report_state(year)), output_field=IntegerField()))
+        columns.append(f"MAX(CASE WHEN r.year = {year} AND r.status = %s THEN {PUBLISHED} "
+                       f"WHEN r.year = {year} THEN {IN_REVIEW} END) AS p{year}")
+        params.append(str(Status.PUBLISHED))
     for year in selection.years:
+        columns += [f"MAX(CASE WHEN r.year = {year} THEN r.issued_on END) AS d{year}",
+                    f"MAX(CASE WHEN r.year = {year} THEN r.rid END) AS r{year}",
+                    f"MAX(CASE WHEN r.year = {year} THEN r.layout END) AS l{year}"]
         wrong = wrong_layouts(year)
         if wrong:
-            per_year[f"w{year}"] = Max(Case(When(year=year, layout__in=wrong, then=Value(1)),
-                                            When(year=year, then=Value(0)), output_field=IntegerField()))
-        if details:
-            per_year[f"r{year}"] = Max(Case(When(year=year, then=F("pk"))))
-            per_year[f"d{year}"] = Max(Case(When(year=year, then=F("issued_on"))))
-            per_year[f"l{year}"] = Max(Case(When(year=year, then=F("layout"))))
-    return (
-        reports.filter(within(selection.region, "agency__region"), agency__isnull=False,
-                       year__gte=first - LOOKBACK_YEARS, year__lte=last)
-        .order_by().values("agency_id").annotate(**per_year)
+            columns.append(f"MAX(CASE WHEN r.year = {year} AND r.layout IN ({', '.join(['%s'] * len(wrong))}) "
+                           f"THEN 1 WHEN r.year = {year} THEN 0 END) AS w{year}")
+            params += wrong
+    return f"SELECT {', '.join(columns)} FROM ({rows_sql}) r GROUP BY r.agency_id", [*params, *rows_params]
+
+
+def _state_sql(year: int, today: date) -> tuple[str, list]:
+    """SQL (and params) for the state of agency `a` in `year` from its pivoted reports `p`
+    (timeliness.py: the deadline day is on time; a government's own report has its own deadline)."""
+    on_time, params = f"p.d{year} <= %s", [deadline(year)]
+    if deadline(year, government=True) != deadline(year):
+        on_time += f" OR (a.gov = 1 AND p.d{year} <= %s)"
+        params.append(deadline(year, government=True))
+    before = " OR ".join(f"p.p{year - k} IS NOT NULL" for k in range(1, LOOKBACK_YEARS + 1))
+    expected = f"(({before} OR a.efirst <= {year}) AND (a.elast IS NULL OR a.elast >= {year}))"
+    sql = (f"CASE WHEN p.p{year} = {IN_REVIEW} THEN {int(State.WAITING)} "
+           f"WHEN p.p{year} = {PUBLISHED} THEN (CASE WHEN p.d{year} IS NULL THEN {int(State.DATE_UNKNOWN)} "
+           f"WHEN {on_time} THEN {int(State.ON_TIME)} ELSE {int(State.LATE)} END) "
+           f"WHEN {expected} THEN {_missing(year, today)} END")
+    return sql, params
+
+
+def _agencies(selection: Selection):
+    return Agency.objects.filter(within(selection.region)).order_by().values(
+        aid=F("pk"), gkey=group_key(selection.level),
+        gov=Case(When(government(), then=Value(1)), default=Value(0), output_field=IntegerField()),
+        efirst=F("expectation__first_year"), elast=F("expectation__last_year"),
+        aname=F("name"), alevel=F("level"), rcode=F("region__code"), rname=F("region__name"),
+        rprovince=F("region__province__name"), rprefecture=F("region__prefecture__name"),
     )
-
-
-def _agencies(selection: Selection, *, details: bool):
-    columns = {
-        "aid": F("pk"), "gkey": group_key(selection.level),
-        "gov": Case(When(government(), then=Value(1)), default=Value(0), output_field=IntegerField()),
-        "efirst": F("expectation__first_year"), "elast": F("expectation__last_year"),
-    }
-    if details:
-        columns.update(aname=F("name"), alevel=F("level"), rcode=F("region__code"), rname=F("region__name"),
-                       rprovince=F("region__province__name"), rprefecture=F("region__prefecture__name"))
-    return Agency.objects.filter(within(selection.region)).order_by().values(**columns)
 
 
 def _missing(year: int, today: date) -> str:
@@ -152,50 +170,25 @@ def _missing(year: int, today: date) -> str:
     return f"CASE WHEN a.gov = 1 THEN {int(governments)} ELSE {int(departments)} END"
 
 
-def per_agency_sql(reports, selection: Selection, *, details: bool = False) -> tuple[str, list]:
+def per_agency_sql(reports, selection: Selection) -> tuple[str, list]:
     """SQL and params of the derived table: one row per agency of the region that has a report in
-    the window or an expectation, with st<year> (NULL: neither reported nor expected) and
-    wt<year> (1: wrong template) for each year shown, plus the agency columns."""
-    agencies_sql, agencies_params = _agencies(selection, details=details).query.sql_with_params()
-    reports_sql, reports_params = _per_report_year(reports, selection, details=details).query.sql_with_params()
+    the window or an expectation, with the agency columns and, for each year shown, st<year>
+    (a State; NULL: neither reported nor expected), wt<year> (1: wrong template), r<year>,
+    d<year> and l<year> (its report's id, date and layout)."""
+    agencies_sql, agencies_params = _agencies(selection).query.sql_with_params()
+    reports_sql, reports_params = _per_report_year(reports, selection)
     today = selection.today or date.today()
-    columns = ["a.*"]
+    columns, params = ["a.*"], []
     for year in selection.years:
-        before = " OR ".join(f"p.s{year - k} IS NOT NULL" for k in range(1, LOOKBACK_YEARS + 1))
-        expected = f"(({before} OR a.efirst <= {year}) AND (a.elast IS NULL OR a.elast >= {year}))"
-        columns.append(f"CASE WHEN p.s{year} IS NOT NULL THEN p.s{year} "
-                       f"WHEN {expected} THEN {_missing(year, today)} END AS st{year}")
-        columns.append(f"COALESCE(p.w{year}, 0) AS wt{year}" if wrong_layouts(year) else f"0 AS wt{year}")
-        if details:
-            columns += [f"p.r{year} AS r{year}", f"p.d{year} AS d{year}", f"p.l{year} AS l{year}"]
+        state, state_params = _state_sql(year, today)
+        columns.append(f"{state} AS st{year}")
+        params += state_params
+        columns += [f"COALESCE(p.w{year}, 0) AS wt{year}" if wrong_layouts(year) else f"0 AS wt{year}",
+                    f"p.r{year} AS r{year}", f"p.d{year} AS d{year}", f"p.l{year} AS l{year}"]
     sql = (f"SELECT {', '.join(columns)} FROM ({agencies_sql}) a "
            f"LEFT JOIN ({reports_sql}) p ON p.agency_id = a.aid "
            f"WHERE p.agency_id IS NOT NULL OR a.efirst IS NOT NULL")
-    return sql, [*agencies_params, *reports_params]
-
-
-def region_counts(reports, selection: Selection) -> dict:
-    """{group key: {year: {"agencies": n, state slug: n, ..., "wrong_template": n}}}, one query.
-
-    "agencies" counts the agencies expected or reporting that year; the key None holds the
-    agencies above the level (or without region). Groups without any agency are absent.
-    """
-    inner, params = per_agency_sql(reports, selection)
-    sums = []
-    for year in selection.years:
-        sums.append(f"COUNT(x.st{year})")
-        sums += [f"SUM(CASE WHEN x.st{year} = {int(s)} THEN 1 ELSE 0 END)" for s in State]
-        sums.append(f"SUM(CASE WHEN x.st{year} IS NOT NULL AND x.wt{year} = 1 THEN 1 ELSE 0 END)")
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT x.gkey, {', '.join(sums)} FROM ({inner}) x GROUP BY x.gkey", params)
-        rows = cursor.fetchall()
-    names = ["agencies", *(s.slug for s in State), WRONG_TEMPLATE]
-    out = {}
-    for key, *values in rows:
-        values = [int(v or 0) for v in values]
-        out[key] = {year: dict(zip(names, values[i * len(names):(i + 1) * len(names)]))
-                    for i, year in enumerate(selection.years)}
-    return out
+    return sql, [*params, *agencies_params, *reports_params]
 
 
 def _matrix_where(selection: Selection) -> str:
@@ -208,50 +201,70 @@ def _matrix_where(selection: Selection) -> str:
     return "(" + " OR ".join(f"x.st{y} IS NOT NULL" for y in years) + ")"
 
 
-class AgencyMatrix:
-    """The agency × year rows of a selection, for django.core.paginator.Paginator: count() and
-    slicing each run one query; rows come ordered by region code, then agency name."""
+class Completeness:
+    """The states of a selection, from one derived table (built once per request): counts per
+    region, and the agency × year rows ordered by region code, then agency name.
+
+    fetch() reads a page and the total in one query; count() is a query of its own, for
+    MatrixPaginator's rare path (a page past the end); iter_rows() streams every row."""
 
     def __init__(self, reports, selection: Selection):
         self.reports, self.selection = reports, selection
-        self._count = None
 
-    def count(self) -> int:
-        if self._count is None:
-            inner, params = per_agency_sql(self.reports, self.selection)
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT COUNT(*) FROM ({inner}) x WHERE {_matrix_where(self.selection)}", params)
-                self._count = cursor.fetchone()[0]
-        return self._count
+    @cached_property
+    def table(self) -> tuple[str, list]:
+        return per_agency_sql(self.reports, self.selection)
 
-    def __len__(self):
-        return self.count()
+    def region_counts(self) -> dict:
+        """{group key: {year: {"agencies": n, state slug: n, ..., "wrong_template": n}}}, one query.
 
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index:index + 1][0]
-        start = index.start or 0
-        stop = index.stop if index.stop is not None else self.count()
-        return self.rows(offset=start, limit=max(stop - start, 0))
+        "agencies" counts the agencies expected or reporting that year; the key None holds the
+        agencies above the level (or without region). Groups without any agency are absent.
+        """
+        inner, params = self.table
+        sums = []
+        for year in self.selection.years:
+            sums.append(f"COUNT(x.st{year})")
+            sums += [f"SUM(CASE WHEN x.st{year} = {int(s)} THEN 1 ELSE 0 END)" for s in State]
+            sums.append(f"SUM(CASE WHEN x.st{year} IS NOT NULL AND x.wt{year} = 1 THEN 1 ELSE 0 END)")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT x.gkey, {', '.join(sums)} FROM ({inner}) x GROUP BY x.gkey", params)
+            rows = cursor.fetchall()
+        names = ["agencies", *(s.slug for s in State), WRONG_TEMPLATE]
+        out = {}
+        for key, *values in rows:
+            values = [int(v or 0) for v in values]
+            out[key] = {year: dict(zip(names, values[i * len(names):(i + 1) * len(names)]))
+                        for i, year in enumerate(self.selection.years)}
+        return out
 
-    def _sql(self):
-        inner, params = per_agency_sql(self.reports, self.selection, details=True)
-        sql = (f"SELECT * FROM ({inner}) x WHERE {_matrix_where(self.selection)} "
+    def _rows_sql(self, *, window=False):
+        inner, params = self.table
+        total = ", COUNT(*) OVER () AS total" if window else ""
+        sql = (f"SELECT x.*{total} FROM ({inner}) x WHERE {_matrix_where(self.selection)} "
                f"ORDER BY CASE WHEN x.rcode IS NULL THEN 1 ELSE 0 END, x.rcode, x.aname, x.aid")
         return sql, params
 
-    def rows(self, *, offset: int = 0, limit: int) -> list[dict]:
-        """The rows as dicts: agency columns, then per year `cells[year]` = {state, wrong,
-        report_id, issued_on, layout} (state None: not expected)."""
-        sql, params = self._sql()
+    def count(self) -> int:
+        inner, params = self.table
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({inner}) x WHERE {_matrix_where(self.selection)}", params)
+            return cursor.fetchone()[0]
+
+    def fetch(self, *, offset: int = 0, limit: int) -> tuple[list[dict], int | None]:
+        """(rows of the page, total rows; None when the page is empty). Each row: the agency's
+        columns, and `cells[year]` = {state, wrong, report_id, issued_on, layout} (state None:
+        neither reported nor expected)."""
+        sql, params = self._rows_sql(window=True)
         with connection.cursor() as cursor:
             cursor.execute(sql + " LIMIT %s OFFSET %s", [*params, limit, offset])
             names = [c[0] for c in cursor.description]
-            return [_matrix_row(dict(zip(names, row)), self.selection.years) for row in cursor.fetchall()]
+            raw = [dict(zip(names, row)) for row in cursor.fetchall()]
+        return [_matrix_row(r, self.selection.years) for r in raw], (raw[0]["total"] if raw else None)
 
     def iter_rows(self, chunk: int = 2000):
         """Every row, fetched in chunks through a server-side cursor on PostgreSQL (exports)."""
-        sql, params = self._sql()
+        sql, params = self._rows_sql()
         cursor = connection.chunked_cursor()
         try:
             cursor.execute(sql, params)
@@ -261,6 +274,29 @@ class AgencyMatrix:
                     yield _matrix_row(dict(zip(names, row)), self.selection.years)
         finally:
             cursor.close()
+
+
+class MatrixPaginator(Paginator):
+    """Django's Paginator over a Completeness, reading a page and the total in one query."""
+
+    def page(self, number):
+        number = self.validate_number_format(number)
+        rows, total = self.object_list.fetch(offset=(number - 1) * self.per_page, limit=self.per_page)
+        if total is None:
+            if number > 1:
+                raise EmptyPage(self.error_messages["no_results"])
+            total = 0
+        self.__dict__["count"] = total  # Paginator.count is a cached_property
+        return self._get_page(rows, number, self)
+
+    def validate_number_format(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
 
 
 def _matrix_row(raw: dict, years) -> dict:

@@ -5,7 +5,6 @@ import csv
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,13 +14,14 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from agencies.models import Region
 from reports import queries
-from reports.completeness import LEVELS, AgencyMatrix, Selection, region_counts, regions_at
+from reports.completeness import LEVELS, Completeness, MatrixPaginator, Selection, regions_at
+from reports.coverage_cells import count_cells, matrix_cells
 from reports.filters import is_staff
 from reports.models import Report
 from reports.spreadsheet import safe_row
 from reports.timeliness import (
-    FIRST_YEAR, STATE_HELP, STATE_LABELS, WRONG_TEMPLATE, WRONG_TEMPLATE_HELP, WRONG_TEMPLATE_LABEL, State, days_late,
-    deadline,
+    FIRST_YEAR, PUBLISHED_STATES, STATE_HELP, STATE_LABELS, WRONG_TEMPLATE, WRONG_TEMPLATE_HELP,
+    WRONG_TEMPLATE_LABEL, State, days_late, deadline,
 )
 from reports.urlstate import url_with
 
@@ -35,6 +35,7 @@ LEVEL_CHOICES = (("province", gettext_lazy("省级")), ("prefecture", gettext_la
 # The documented URL parameters (README "Coverage").
 PARAMETERS = ("region", "level", "year__gte", "year__lte", "state", "table", "format", "page")
 DEPTH = {None: 0, "province": 1, "prefecture": 2, "county": 3}
+SLOT = 987654321
 
 
 STATE_CHOICES = (("", gettext_lazy("全部")),) + tuple((s.slug, STATE_LABELS[s]) for s in State) + (
@@ -103,13 +104,13 @@ def coverage(request):
                           state=data["state"] or None, today=timezone.localdate())
     states = [s for s in State if staff or s != State.WAITING]
     links = Links(request, data, staff=staff)
-    regions = region_table(selection, region_counts(visible, selection), states, links)
-    matrix = AgencyMatrix(visible, selection)
+    matrix = Completeness(visible, selection)
+    regions = region_table(selection, matrix.region_counts(), states, links)
     if data["format"] == "csv":
         if data["table"] == "agencies":
             return agencies_csv(matrix, selection, links)
         return regions_csv(regions, selection, states)
-    page = Paginator(matrix, PER_PAGE).get_page(request.GET.get("page"))
+    page = MatrixPaginator(matrix, PER_PAGE).get_page(request.GET.get("page"))
     rows = [matrix_row(row, selection, links) for row in page.object_list]
     if data["format"] == "json":
         return coverage_json(request, selection, regions, states, page, rows)
@@ -140,16 +141,22 @@ class Links:
         self.params, self.staff = request.GET, staff
         self.base = request.build_absolute_uri("/")[:-1]
         self.list_path = reverse("reports:list")
+        # Reversed once with a stand-in id, not once per cell.
+        self.report_path = reverse("reports:detail", args=[SLOT])
 
-    def region(self, code, *, year=None, state=None):
-        """This page narrowed to a region (and to one year and state, for a count)."""
-        changes = {"region": code, "level": None, "format": None, "table": None}
-        if year is not None:
-            changes.update(year__gte=year, year__lte=year, state=state)
-        return url_with(self.params, changes) + ("#agencies" if year is not None else "")
+    def region(self, code):
+        """This page narrowed to a region."""
+        return url_with(self.params, {"region": code, "level": None, "format": None, "table": None})
+
+    def counts(self, code):
+        """f(year, state) -> this page narrowed to the region, that year and the agencies in that
+        state. One url_with per region, not per count: a page has hundreds of counts."""
+        pattern = url_with(self.params, {"region": code, "level": None, "format": None, "table": None,
+                                         "year__gte": "YEAR", "year__lte": "YEAR", "state": "STATE"})
+        return lambda year, state: pattern.replace("YEAR", str(year)).replace("STATE", state) + "#agencies"
 
     def report(self, report_id, *, absolute=False):
-        path = reverse("reports:detail", args=[report_id])
+        path = self.report_path.replace(str(SLOT), str(report_id))
         return self.base + path if absolute else path
 
     def absence(self, agency_id, year, *, absolute=False):
@@ -202,23 +209,24 @@ def region_table(selection, counts, states, links) -> dict:
             for n in names:
                 cell[n] += found.get(year, {}).get(n, 0)
     for row in rows + [{"years": total, "code": here.code if here else ""}]:
+        link = links.counts(row.get("code") or None)
         for cell in row["years"]:
-            _cell_links(cell, row, states, links)
-    return {"rows": rows if selection.level else [], "total": total, "names": names}
+            _cell_links(cell, states, link)
+        row["cells_html"] = count_cells(row["years"], wrong_label=WRONG_TEMPLATE_LABEL)
+    return {"rows": rows if selection.level else [], "total": total, "names": names,
+            "total_html": count_cells(total, wrong_label=WRONG_TEMPLATE_LABEL)}
 
 
-def _cell_links(cell, row, states, links):
+def _cell_links(cell, states, link):
     """The chips of one count cell: each state with its count, share and a link to the agencies."""
     n = cell["agencies"]
-    code = row.get("code") or None
-    cell["published"] = sum(cell.get(s.slug, 0) for s in (State.ON_TIME, State.LATE, State.DATE_UNKNOWN))
+    cell["published"] = sum(cell.get(s.slug, 0) for s in PUBLISHED_STATES)
     cell["chips"] = [{
         "slug": s.slug, "label": s.label, "n": cell[s.slug], "share": 100 * cell[s.slug] / n if n else 0,
-        "url": links.region(code, year=cell["year"], state=s.slug),
+        "url": link(cell["year"], s.slug),
     } for s in states if cell.get(s.slug)]
     if cell.get(WRONG_TEMPLATE):
-        cell["wrong"] = {"n": cell[WRONG_TEMPLATE],
-                         "url": links.region(code, year=cell["year"], state=WRONG_TEMPLATE)}
+        cell["wrong"] = {"n": cell[WRONG_TEMPLATE], "url": link(cell["year"], WRONG_TEMPLATE)}
 
 
 def matrix_row(row, selection, links) -> dict:
@@ -226,6 +234,8 @@ def matrix_row(row, selection, links) -> dict:
     reported = any(c["report_id"] for c in row["cells"].values())
     row["url"] = links.agency(row["id"], reported=reported)
     row["year_cells"] = [_matrix_cell(row, year, cell, links) for year, cell in row["cells"].items()]
+    row["cells_html"] = matrix_cells(row["year_cells"], wrong_label=WRONG_TEMPLATE_LABEL,
+                                     wrong_help=WRONG_TEMPLATE_HELP)
     return row
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from agencies.models import Region, ReportingExpectation
-from reports.completeness import AgencyMatrix, Selection, region_counts
+from reports.completeness import Completeness, Selection
 from reports.models import Report, Status
 from tests.factories import AgencyFactory, ReportFactory, UserFactory
 
@@ -37,17 +37,24 @@ def visible(user=None):
     return Report.objects.visible_to(user, include_unreviewed=user.is_authenticated and user.is_staff)
 
 
+def counts(code, level, years=(2021,)):
+    """Completeness.region_counts() of the region with that code (None: the whole country)."""
+    where = Region.objects.get(code=code) if code else None
+    return Completeness(visible(), Selection(region=where, level=level, years=years, today=TODAY)).region_counts()
+
+
 def states(years, *, region_=None, level=None, user=None, today=TODAY, state=None):
     """{(agency name, year): state slug, with "+wrong" when the template was wrong} for every
     cell with a state."""
     selection = Selection(region=region_, level=level, years=tuple(years), state=state, today=today)
-    matrix = AgencyMatrix(visible(user), selection)
+    matrix = Completeness(visible(user), selection)
     out = {}
-    for row in matrix.rows(limit=1000):
+    rows, total = matrix.fetch(limit=1000)
+    for row in rows:
         for year, cell in row["cells"].items():
             if cell["state"] is not None:
                 out[row["name"], year] = cell["state"].slug + ("+wrong" if cell["wrong"] else "")
-    assert matrix.count() == len({name for name, _y in out})
+    assert matrix.count() == (total or 0) == len({name for name, _y in out})
     return out
 
 
@@ -164,42 +171,40 @@ def test_counts_per_prefecture_with_the_province_own_agencies_and_direct_countie
     report(agency("浙江省教育厅", "330000"), 2021, issued=date(2022, 1, 10))  # another province
     beijing = agency("北京市海淀区教育委员会", "110108")  # a district directly under its province
     report(beijing, 2021, issued=date(2022, 1, 10))
-    counts = region_counts(visible(), Selection(region=fujian, level="prefecture", years=(2021,), today=TODAY))
+    found = counts("350000", "prefecture")
     fuzhou, xiamen = region("350100").pk, region("350200").pk
-    assert set(counts) == {None, fuzhou, xiamen}
-    assert counts[fuzhou][2021] == {"agencies": 3, "on_time": 0, "late": 1, "date_unknown": 1, "waiting": 0,
+    assert set(found) == {None, fuzhou, xiamen}
+    assert found[fuzhou][2021] == {"agencies": 3, "on_time": 0, "late": 1, "date_unknown": 1, "waiting": 0,
                                     "missing": 1, "not_due": 0, "wrong_template": 0}
-    assert counts[xiamen][2021]["on_time"] == 1 and counts[xiamen][2021]["wrong_template"] == 1
-    assert counts[None][2021]["agencies"] == 1 and counts[None][2021]["on_time"] == 1
-    whole = region_counts(visible(), Selection(region=region("110000"), level="prefecture", years=(2021,), today=TODAY))
-    assert whole[region("110108").pk][2021]["on_time"] == 1
-    country = region_counts(visible(), Selection(region=None, level="province", years=(2021,), today=TODAY))
+    assert found[xiamen][2021]["on_time"] == 1 and found[xiamen][2021]["wrong_template"] == 1
+    assert found[None][2021]["agencies"] == 1 and found[None][2021]["on_time"] == 1
+    assert counts("110000", "prefecture")[region("110108").pk][2021]["on_time"] == 1
+    country = counts(None, "province")
     assert country[fujian.pk][2021]["agencies"] == 5 and country[region("330000").pk][2021]["agencies"] == 1
 
 
 def test_counts_by_county_inside_a_prefecture():
     report(agency("福州市教育局", "350100"), 2021, issued=date(2022, 1, 10))
     report(agency("平潭县教育局", "350128"), 2021, issued=date(2022, 1, 10))
-    counts = region_counts(visible(), Selection(region=region("350100"), level="county", years=(2021,), today=TODAY))
-    assert counts[region("350128").pk][2021]["on_time"] == 1 and counts[None][2021]["on_time"] == 1
+    found = counts("350100", "county")
+    assert found[region("350128").pk][2021]["on_time"] == 1 and found[None][2021]["on_time"] == 1
 
 
 def test_agencies_without_region_count_at_country_level_only():
     report(AgencyFactory(name="国务院测试办公室", region=None), 2021, issued=date(2022, 1, 10))
-    counts = region_counts(visible(), Selection(region=None, level="province", years=(2021,), today=TODAY))
-    assert counts[None][2021]["on_time"] == 1
-    assert region_counts(visible(), Selection(region=region("350000"), level="prefecture", years=(2021,),
-                                              today=TODAY)) == {}
+    assert counts(None, "province")[None][2021]["on_time"] == 1
+    assert counts("350000", "prefecture") == {}
 
 
 def test_matrix_rows_carry_links_dates_and_order_by_region_code():
     early = report(agency("平潭县教育局"), 2021, issued=date(2022, 2, 3))
     report(agency("福建省教育厅", "350000"), 2021, issued=date(2022, 1, 3))
-    matrix = AgencyMatrix(visible(), Selection(region=region("350000"), level="prefecture", years=(2021,),
+    matrix = Completeness(visible(), Selection(region=region("350000"), level="prefecture", years=(2021,),
                                                today=TODAY))
-    rows = matrix[0:10]
-    assert [r["name"] for r in rows] == ["福建省教育厅", "平潭县教育局"]
+    rows, total = matrix.fetch(limit=10)
+    assert [r["name"] for r in rows] == ["福建省教育厅", "平潭县教育局"] and total == 2
     cell = rows[1]["cells"][2021]
     assert (cell["report_id"], cell["issued_on"], cell["layout"]) == (early.pk, date(2022, 2, 3), "standard_2021")
-    assert rows[1]["region_path"] == "福建省福州市平潭县" and len(matrix) == 2
-    assert matrix[1]["name"] == "平潭县教育局"
+    assert rows[1]["region_path"] == "福建省福州市平潭县"
+    assert [r["name"] for r in matrix.fetch(offset=1, limit=5)[0]] == ["平潭县教育局"]
+    assert matrix.fetch(offset=2, limit=5) == ([], None)
