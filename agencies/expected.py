@@ -359,8 +359,12 @@ def _within(inner: Region, outer: Region) -> bool:
     return inner.pk == outer.pk or outer.pk in (inner.province_id, inner.prefecture_id, inner.parent_id)
 
 
+# Years written in Chinese numerals, as in document dates (二〇二〇年).
+CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+
+
 def _year(cell, label, *, required) -> int | None:
-    cell = unicodedata.normalize("NFKC", str(cell or "")).strip().removesuffix("年")
+    cell = unicodedata.normalize("NFKC", str(cell or "")).strip().removesuffix("年").translate(CHINESE_DIGITS)
     if not cell:
         if required:
             raise _RowRefused(_("缺少%(label)s。") % {"label": label})

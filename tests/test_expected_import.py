@@ -27,12 +27,12 @@ def test_rows_create_match_and_refuse_with_reasons():
     result = run(HEADER
                  + "350128,平潭县公安局,2019,,平潭公安局\n"     # new agency, with an alias
                  + "350128,平潭教育局,2020,,\n"               # matched through its alias
-                 + "350128,平潭县档案馆,二〇一九,,\n"           # bad year
+                 + "350128,平潭县档案馆,2019—,,\n"           # bad year
                  + "999999,某县民政局,2019,,\n"                # unknown region code
                  + "350128,平潭县财政局,2021,2019,\n"           # last before first
                  + ",不存在的机关,2019,,\n")                   # unknown name without region
     assert [r.status for r in result.rows] == ["created", "matched", "refused", "refused", "refused", "refused"]
-    assert "起始应报年度“二〇一九”不是 2008–2100 之间的年份" in outcome(result, 4).message
+    assert "起始应报年度“2019—”不是 2008–2100 之间的年份" in outcome(result, 4).message
     assert "区划代码 999999 不存在" in outcome(result, 5).message
     assert "早于起始年度" in outcome(result, 6).message
     assert "新建机关须填写区划" in outcome(result, 7).message
@@ -44,9 +44,10 @@ def test_rows_create_match_and_refuse_with_reasons():
 
 
 def test_region_by_name_and_ambiguous_names():
-    result = run("地区,单位名称,起始年度\n平潭县,平潭县公安局,2019\n鼓楼区,鼓楼区民政局,2019\n福建省福州市平潭县,平潭县税务局,2020\n")
+    result = run("地区,单位名称,起始年度\n平潭县,平潭县公安局,二〇一九年\n鼓楼区,鼓楼区民政局,2019\n福建省福州市平潭县,平潭县税务局,2020\n")
     assert [r.status for r in result.rows] == ["created", "refused", "created"]
     assert "不唯一" in result.rows[1].message and "请填写区划代码" in result.rows[1].message
+    assert Agency.objects.get(name="平潭县公安局").expectation.first_year == 2019
 
 
 def test_code_and_name_must_agree():
