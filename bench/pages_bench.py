@@ -203,6 +203,8 @@ URLS = [
     ("map of requests", "/compare/?chart=map&year=2023&metric=requests_received"),
     ("map of correction rate", "/compare/?chart=map&year=2023&metric=correction_rate"),
     ("compare csv", "/compare/?chart=outcomes&year=2023&level=province&format=csv"),
+    ("coverage by province, 2020-2024", "/coverage/?year__gte=2020&year__lte=2024"),
+    ("coverage of 浙江 by prefecture, 2020-2024", "/coverage/?region=330000&year__gte=2020&year__lte=2024"),
 ]
 
 
