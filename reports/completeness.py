@@ -35,13 +35,22 @@ FILTERS = tuple(s.slug for s in State) + (WRONG_TEMPLATE,)
 class Selection:
     """What the page asked for: a region (None: the whole country), the level its counts are
     grouped by (None: no finer level), the years, an optional state a matrix row must show in
-    some year, and today (which decides whether a year is already due)."""
+    some year, and today (which decides whether a year is already due). `own` keeps only the
+    agencies of the region itself, not of the regions inside it (without region: the agencies
+    that have none)."""
 
     region: Region | None
     level: str | None
     years: tuple[int, ...]
     state: str | None = None
     today: date | None = None
+    own: bool = False
+
+    def agencies(self):
+        """The agencies of the selection (a queryset)."""
+        if self.own:
+            return Agency.objects.filter(region=self.region) if self.region else Agency.objects.filter(region=None)
+        return Agency.objects.filter(within(self.region))
 
 
 def within(region: Region | None, path: str = "region") -> Q:
@@ -110,10 +119,10 @@ def _per_report_year(reports, selection: Selection) -> tuple[str, list]:
     a region's page reads its own reports through the agency index); the pivot is plain SQL text,
     which costs nothing to build where some thirty ORM Case expressions took tens of ms."""
     first, last = selection.years[0], selection.years[-1]
-    if selection.region is None:
+    if selection.region is None and not selection.own:
         reports = reports.filter(agency__isnull=False)
     else:
-        reports = reports.filter(agency__in=Agency.objects.filter(within(selection.region)).values("pk"))
+        reports = reports.filter(agency__in=selection.agencies().values("pk"))
     rows_sql, rows_params = (
         reports.filter(year__gte=first - LOOKBACK_YEARS, year__lte=last).order_by()
         .values("agency_id", "year", "status", "issued_on", "layout", rid=F("pk")).query.sql_with_params()
@@ -152,7 +161,7 @@ def _state_sql(year: int, today: date) -> tuple[str, list]:
 
 
 def _agencies(selection: Selection):
-    return Agency.objects.filter(within(selection.region)).order_by().values(
+    return selection.agencies().order_by().values(
         aid=F("pk"), gkey=group_key(selection.level),
         gov=Case(When(government(), then=Value(1)), default=Value(0), output_field=IntegerField()),
         efirst=F("expectation__first_year"), elast=F("expectation__last_year"),

@@ -16,7 +16,7 @@ from agencies.models import Region
 from reports import queries
 from reports.completeness import LEVELS, Completeness, MatrixPaginator, Selection, regions_at
 from reports.coverage_cells import count_cells, matrix_cells
-from reports.filters import is_staff
+from reports.filters import CheckboxFlag, is_staff
 from reports.models import Report
 from reports.spreadsheet import safe_row
 from reports.timeliness import (
@@ -33,7 +33,7 @@ TABLES = (("regions", gettext_lazy("地区统计")), ("agencies", gettext_lazy("
 LEVEL_CHOICES = (("province", gettext_lazy("省级")), ("prefecture", gettext_lazy("地级")),
                  ("county", gettext_lazy("县级")))
 # The documented URL parameters (README "Coverage").
-PARAMETERS = ("region", "level", "year__gte", "year__lte", "state", "table", "format", "page")
+PARAMETERS = ("region", "own", "level", "year__gte", "year__lte", "state", "table", "format", "page")
 DEPTH = {None: 0, "province": 1, "prefecture": 2, "county": 3}
 SLOT = 987654321
 
@@ -53,6 +53,7 @@ class CoverageForm(forms.Form):
     year__gte = forms.IntegerField(label=gettext_lazy("起始年度"), min_value=FIRST_YEAR, max_value=2100, required=False)
     year__lte = forms.IntegerField(label=gettext_lazy("截止年度"), min_value=FIRST_YEAR, max_value=2100, required=False)
     state = forms.ChoiceField(label=gettext_lazy("只看"), choices=STATE_CHOICES, required=False)
+    own = forms.BooleanField(label=gettext_lazy("仅本级机关"), required=False, widget=CheckboxFlag)
     table = forms.ChoiceField(label=gettext_lazy("CSV 表格"), choices=TABLES, required=False)
     format = forms.ChoiceField(choices=FORMATS, required=False)
 
@@ -70,7 +71,8 @@ class CoverageForm(forms.Form):
                 self.add_error("level", _("统计层级须低于所选地区的层级。"))
             elif region is None and level == "county":
                 self.add_error("level", _("按县级统计请先选择一个省或地市。"))
-        data["level"] = level
+        # The agencies of the region itself have no finer regions to be counted by.
+        data["level"] = None if data.get("own") else level
         low, high = data.get("year__gte"), data.get("year__lte")
         if high is None:
             latest = self.latest_year() or timezone.localdate().year - 1
@@ -101,14 +103,14 @@ def coverage(request):
         return render(request, "reports/coverage.html", {"form": form, "staff": staff}, status=400)
     data = form.cleaned_data
     selection = Selection(region=data["region"], level=data["level"], years=data["years"],
-                          state=data["state"] or None, today=timezone.localdate())
+                          state=data["state"] or None, today=timezone.localdate(), own=data["own"])
     states = [s for s in State if staff or s != State.WAITING]
-    links = Links(request, data, staff=staff)
+    links = Links(request, staff=staff)
     matrix = Completeness(visible, selection)
+    if data["format"] == "csv" and data["table"] == "agencies":
+        return agencies_csv(matrix, links)
     regions = region_table(selection, matrix.region_counts(), states, links)
     if data["format"] == "csv":
-        if data["table"] == "agencies":
-            return agencies_csv(matrix, selection, links)
         return regions_csv(regions, selection, states)
     page = MatrixPaginator(matrix, PER_PAGE).get_page(request.GET.get("page"))
     rows = [matrix_row(row, selection, links) for row in page.object_list]
@@ -120,14 +122,21 @@ def coverage(request):
         "wrong_template": {"slug": WRONG_TEMPLATE, "label": WRONG_TEMPLATE_LABEL, "help": WRONG_TEMPLATE_HELP},
         "regions": regions, "page": page, "rows": rows,
         "level_label": dict(LEVEL_CHOICES).get(selection.level, ""),
-        "trail": trail(request, selection.region),
-        "levels": [(v, label) for v, label in LEVEL_CHOICES if DEPTH[v] > DEPTH[selection.region.level if selection.region else None]
-                   and (selection.region or v != "county")],
+        "trail": trail(selection, links), "total_name": total_name(selection),
+        "levels": level_choices(selection.region),
         "csv_regions_url": url_with(request.GET, {"format": "csv", "table": "regions"}),
         "csv_agencies_url": url_with(request.GET, {"format": "csv", "table": "agencies"}),
         "json_url": url_with(request.GET, {"format": "json"}),
         "deadlines": [(y, deadline(y), deadline(y, government=True)) for y in selection.years],
     })
+
+
+def level_choices(region) -> list:
+    """The levels the counts of `region` can be grouped by: those below it (counties of the
+    whole country would be some 2,800 rows: choose a province first)."""
+    depth = DEPTH[region.level if region else None]
+    return [(value, label) for value, label in LEVEL_CHOICES
+            if DEPTH[value] > depth and (region is not None or value != "county")]
 
 
 def _legend(state: State) -> dict:
@@ -137,21 +146,23 @@ def _legend(state: State) -> dict:
 class Links:
     """Every link of the page, built from the request's query string (the URL is the state)."""
 
-    def __init__(self, request, data, *, staff):
+    def __init__(self, request, *, staff):
         self.params, self.staff = request.GET, staff
         self.base = request.build_absolute_uri("/")[:-1]
         self.list_path = reverse("reports:list")
         # Reversed once with a stand-in id, not once per cell.
         self.report_path = reverse("reports:detail", args=[SLOT])
 
-    def region(self, code):
-        """This page narrowed to a region."""
-        return url_with(self.params, {"region": code, "level": None, "format": None, "table": None})
+    def region(self, code, *, own=False):
+        """This page narrowed to a region (`own`: to the agencies of the region itself)."""
+        return url_with(self.params, {"region": code, "own": 1 if own else None, "level": None,
+                                      "format": None, "table": None})
 
-    def counts(self, code):
+    def counts(self, code, *, own=False):
         """f(year, state) -> this page narrowed to the region, that year and the agencies in that
         state. One url_with per region, not per count: a page has hundreds of counts."""
-        pattern = url_with(self.params, {"region": code, "level": None, "format": None, "table": None,
+        pattern = url_with(self.params, {"region": code, "own": 1 if own else None, "level": None,
+                                         "format": None, "table": None,
                                          "year__gte": "YEAR", "year__lte": "YEAR", "state": "STATE"})
         return lambda year, state: pattern.replace("YEAR", str(year)).replace("STATE", state) + "#agencies"
 
@@ -172,16 +183,16 @@ class Links:
         return f"{self.list_path}?{urlencode({'agency': agency_id})}"
 
 
-def trail(request, region):
+def trail(selection, links):
     """Breadcrumbs from the whole country down to the selected region, each a link to it."""
+    region = selection.region
     path = [None]
     if region is not None:
         path += [r for r in (region.province, region.prefecture) if r is not None and r.pk != region.pk]
         path.append(region)
-    out = []
-    for r in path:
-        out.append({"name": r.name if r else _("全国"), "url": url_with(
-            request.GET, {"region": r.code if r else None, "level": None, "format": None, "table": None})})
+    out = [{"name": r.name if r else _("全国"), "url": links.region(r.code if r else None)} for r in path]
+    if selection.own:
+        out.append({"name": _("本级机关") if region else _("未确定区划的机关"), "url": ""})
     return out
 
 
@@ -198,23 +209,30 @@ def region_table(selection, counts, states, links) -> dict:
         rows.append({"code": region.code, "name": region.name, "level": region.level,
                      "years": per_year(counts.get(region.pk)), "url": links.region(region.code)})
     here = selection.region
-    if None in counts:
-        rows.append({"code": here.code if here else "", "level": here.level if here else "",
-                     "name": _("%(region)s本级") % {"region": here.name} if here and selection.level
-                     else (here.name if here else _("未确定区划（含中央机关）")),
-                     "years": per_year(counts[None]), "url": "", "own": True})
+    if None in counts and selection.level:
+        # The agencies above the level: the region's own, or at country level those without one.
+        rows.append({"code": here.code if here else "", "level": here.level if here else "", "own": True,
+                     "name": _("%(region)s本级") % {"region": here.name} if here else _("未确定区划（含中央机关）"),
+                     "years": per_year(counts[None]), "url": links.region(here.code if here else None, own=True)})
     total = per_year(None)
     for found in counts.values():
         for cell, year in zip(total, selection.years):
             for n in names:
                 cell[n] += found.get(year, {}).get(n, 0)
-    for row in rows + [{"years": total, "code": here.code if here else ""}]:
-        link = links.counts(row.get("code") or None)
+    for row in rows + [{"years": total, "code": here.code if here else "", "own": selection.own}]:
+        link = links.counts(row.get("code") or None, own=row.get("own", False))
         for cell in row["years"]:
             _cell_links(cell, states, link)
         row["cells_html"] = count_cells(row["years"], wrong_label=WRONG_TEMPLATE_LABEL)
     return {"rows": rows if selection.level else [], "total": total, "names": names,
             "total_html": count_cells(total, wrong_label=WRONG_TEMPLATE_LABEL)}
+
+
+def total_name(selection) -> str:
+    """The label of the total row: 浙江省合计, 浙江省本级合计, 全国合计."""
+    if selection.own:
+        return _("%(region)s本级合计") % {"region": selection.region.name} if selection.region else _("未确定区划的机关合计")
+    return _("%(region)s合计") % {"region": selection.region.name} if selection.region else _("全国合计")
 
 
 def _cell_links(cell, states, link):
@@ -282,9 +300,8 @@ def regions_csv(regions, selection, states):
     writer.writerow([_header(_("区划代码"), "region_code"), _header(_("地区"), "region"), _header(_("年度"), "year"),
                      _header(_("应报或已报机关"), "agencies"), *(_header(s.label, s.slug) for s in states),
                      _header(str(WRONG_TEMPLATE_LABEL), WRONG_TEMPLATE)])
-    total_name = selection.region.name if selection.region else _("全国")
     for row in regions["rows"] + [{"code": selection.region.code if selection.region else "",
-                                   "name": _("%(region)s合计") % {"region": total_name}, "years": regions["total"]}]:
+                                   "name": total_name(selection), "years": regions["total"]}]:
         for cell in row["years"]:
             writer.writerow(safe_row([row["code"], row["name"], cell["year"], cell["agencies"],
                                       *(cell[s.slug] for s in states), cell[WRONG_TEMPLATE]]))
@@ -300,7 +317,7 @@ AGENCY_COLUMNS = (
 )
 
 
-def agencies_csv(matrix, selection, links):
+def agencies_csv(matrix, links):
     """One line per agency and year with a state: every agency of the selection (all pages),
     streamed from the database in chunks."""
 

@@ -43,10 +43,10 @@ def counts(code, level, years=(2021,)):
     return Completeness(visible(), Selection(region=where, level=level, years=years, today=TODAY)).region_counts()
 
 
-def states(years, *, region_=None, level=None, user=None, today=TODAY, state=None):
+def states(years, *, region_=None, level=None, user=None, today=TODAY, state=None, own=False):
     """{(agency name, year): state slug, with "+wrong" when the template was wrong} for every
     cell with a state."""
-    selection = Selection(region=region_, level=level, years=tuple(years), state=state, today=today)
+    selection = Selection(region=region_, level=level, years=tuple(years), state=state, today=today, own=own)
     matrix = Completeness(visible(user), selection)
     out = {}
     rows, total = matrix.fetch(limit=1000)
@@ -208,3 +208,11 @@ def test_matrix_rows_carry_links_dates_and_order_by_region_code():
     assert rows[1]["region_path"] == "福建省福州市平潭县"
     assert [r["name"] for r in matrix.fetch(offset=1, limit=5)[0]] == ["平潭县教育局"]
     assert matrix.fetch(offset=2, limit=5) == ([], None)
+
+
+def test_own_keeps_the_agencies_of_the_region_itself():
+    report(agency("福建省教育厅", "350000"), 2021, issued=date(2022, 1, 10))
+    report(agency("平潭县教育局", "350128"), 2021, issued=date(2022, 1, 10))
+    report(AgencyFactory(name="国务院测试办公室", region=None), 2021, issued=date(2022, 1, 10))
+    assert set(states([2021], region_=region("350000"), own=True)) == {("福建省教育厅", 2021)}
+    assert set(states([2021], own=True)) == {("国务院测试办公室", 2021)}

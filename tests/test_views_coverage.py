@@ -184,3 +184,18 @@ def test_english_page(client, data):
     html = client.get(URL, {"region": "350000", "year__gte": 2021, "year__lte": 2022}).content.decode()
     assert "Report coverage" in html and "Published late" in html and "Missing" in html
     assert "10 days late" in html and "Wrong template" in html
+
+
+def test_the_row_of_a_region_own_agencies_links_to_them_only(client, data):
+    fujian = AgencyFactory(name="福建省教育厅", region=region("350000"))
+    report(fujian, 2022, None)
+    html = client.get(URL, {"region": "350000", "year__gte": 2022, "year__lte": 2022}).content.decode()
+    assert 'href="?region=350000&amp;year__gte=2022&amp;year__lte=2022&amp;own=1" class="drill">福建省本级' in html
+    chip = "?region=350000&amp;year__gte=2022&amp;year__lte=2022&amp;own=1&amp;state=date_unknown#agencies"
+    assert f'href="{chip}"' in html
+    html = client.get(URL, {"region": "350000", "own": "1", "year__gte": 2022, "year__lte": 2022}).content.decode()
+    assert "福建省教育厅" in html and "平潭县教育局" not in html and "福建省本级合计" in html
+    assert "各地区统计" not in html and "<strong aria-current=\"page\">本级机关</strong>" in html
+    payload = json.loads(client.get(URL, {"own": "1", "format": "json", "year__gte": 2022,
+                                          "year__lte": 2022}).content)
+    assert payload["agencies"]["count"] == 0  # every agency here has a region
