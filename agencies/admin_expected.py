@@ -32,18 +32,19 @@ class ExpectationInline(admin.StackedInline):
     fk_name = "agency"
     extra = 0
     max_num = 1
-    fields = ("first_year", "last_year", "end_reason", "note")
-    verbose_name_plural = gettext_lazy("应报年度（留空则按前两年是否发布报告推定）")
+    fields = ("first_year", "last_year", "end_reason", "government", "note")
+    verbose_name_plural = gettext_lazy("应报年度与期限（留空则按前两年是否发布报告、机关名称推定）")
 
 
 @admin.register(ReportingExpectation)
 class ReportingExpectationAdmin(admin.ModelAdmin):
-    list_display = ("agency", "agency_region", "first_year", "last_year", "end_reason", "updated_by", "updated_at")
-    list_filter = ("end_reason", "first_year", "last_year")
+    list_display = ("agency", "agency_region", "first_year", "last_year", "end_reason", "government", "updated_by",
+                    "updated_at")
+    list_filter = ("end_reason", "government", "first_year", "last_year")
     list_select_related = ("agency__region", "updated_by")
     search_fields = ("agency__name", "agency__aliases__name", "note")
     autocomplete_fields = ("agency",)
-    fields = ("agency", "first_year", "last_year", "end_reason", "note", "updated_by", "updated_at")
+    fields = ("agency", "first_year", "last_year", "end_reason", "government", "note", "updated_by", "updated_at")
     readonly_fields = ("updated_by", "updated_at")
 
     @admin.display(description=gettext_lazy("所在区划"), ordering="agency__region__code")

@@ -148,6 +148,8 @@ class ReportingExpectation(models.Model):
     before (reports/completeness.py). `first_year` adds it from that year on even without past
     reports (a list of the agencies under a region, agencies/expected.py); `last_year` ends every
     expectation after that year, whatever it reported before (merged or abolished agencies).
+    `government` says whether the agency's report is a people's government's own (due 3月31日
+    under the 2019 Regulations art. 49, not 1月31日); unset, a name ending in 人民政府 decides.
     """
 
     class EndReason(models.TextChoices):
@@ -161,6 +163,11 @@ class ReportingExpectation(models.Model):
     first_year = models.PositiveSmallIntegerField(_("起始应报年度"), null=True, blank=True)
     last_year = models.PositiveSmallIntegerField(_("最后应报年度"), null=True, blank=True)
     end_reason = models.CharField(_("不再应报的原因"), max_length=16, choices=EndReason.choices, blank=True)
+    government = models.BooleanField(
+        _("本级政府报告"), null=True, blank=True,
+        help_text=_("是：按本级人民政府报告适用 3 月 31 日期限（如开发区、实验区管委会的全区报告）；"
+                    "留空：名称以“人民政府”结尾的视为本级政府。"),
+    )
     note = models.TextField(_("说明"), blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("修改人"), null=True, blank=True,
@@ -174,8 +181,8 @@ class ReportingExpectation(models.Model):
         verbose_name_plural = _("应报机关")
         constraints = [
             models.CheckConstraint(
-                condition=Q(first_year__isnull=False) | Q(last_year__isnull=False),
-                name="expectation_states_a_year",
+                condition=Q(first_year__isnull=False) | Q(last_year__isnull=False) | Q(government__isnull=False),
+                name="expectation_states_something",
             ),
             models.CheckConstraint(
                 condition=(Q(first_year__isnull=True) | Q(first_year__gte=2008, first_year__lte=2100))

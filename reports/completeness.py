@@ -97,8 +97,9 @@ def regions_at(selection: Selection):
 
 
 def government() -> Q:
-    """Agencies that are a people's government itself, whose 2019-Regulations deadline is
-    3月31日 (timeliness.is_government, as a filter)."""
+    """Agencies named as a people's government itself, whose 2019-Regulations deadline is
+    3月31日 (timeliness.is_government, as a filter; staff's ReportingExpectation.government
+    overrides it)."""
     q = Q()
     for suffix in GOVERNMENT_SUFFIXES:
         q |= Q(name__endswith=suffix)
@@ -163,7 +164,8 @@ def _state_sql(year: int, today: date) -> tuple[str, list]:
 def _agencies(selection: Selection):
     return selection.agencies().order_by().values(
         aid=F("pk"), gkey=group_key(selection.level),
-        gov=Case(When(government(), then=Value(1)), default=Value(0), output_field=IntegerField()),
+        gov=Case(When(expectation__government=True, then=Value(1)), When(expectation__government=False, then=Value(0)),
+                 When(government(), then=Value(1)), default=Value(0), output_field=IntegerField()),
         efirst=F("expectation__first_year"), elast=F("expectation__last_year"),
         aname=F("name"), alevel=F("level"), rcode=F("region__code"), rname=F("region__name"),
         rprovince=F("region__province__name"), rprefecture=F("region__prefecture__name"),

@@ -107,12 +107,20 @@ WRONG_TEMPLATE_HELP = _("2019 年起未使用当年施行的年报模板（版�
 PUBLISHED_STATES = (State.ON_TIME, State.LATE, State.DATE_UNKNOWN)
 
 
+def agency_is_government(agency) -> bool:
+    """Staff's word (ReportingExpectation.government) where given, else the agency's name."""
+    if agency is None:
+        return False
+    # A missing expectation raises RelatedObjectDoesNotExist, an AttributeError.
+    stated = getattr(getattr(agency, "expectation", None), "government", None)
+    return is_government(agency.name) if stated is None else stated
+
+
 def report_deadline(report) -> date | None:
-    """The deadline of a Report (None without a year): its agency's name says whether it is a
-    government's own report."""
+    """The deadline of a Report (None without a year)."""
     if not report.year:
         return None
-    return deadline(report.year, government=is_government(report.agency.name if report.agency_id else ""))
+    return deadline(report.year, government=agency_is_government(report.agency if report.agency_id else None))
 
 
 def missing_state(year: int, *, government: bool, today: date) -> State:

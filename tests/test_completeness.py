@@ -216,3 +216,14 @@ def test_own_keeps_the_agencies_of_the_region_itself():
     report(AgencyFactory(name="国务院测试办公室", region=None), 2021, issued=date(2022, 1, 10))
     assert set(states([2021], region_=region("350000"), own=True)) == {("福建省教育厅", 2021)}
     assert set(states([2021], own=True)) == {("国务院测试办公室", 2021)}
+
+
+def test_staff_can_state_that_an_agency_reports_as_a_government_or_not():
+    zone = agency("平潭综合实验区")  # the zone's own report, though not named 人民政府
+    report(zone, 2021, issued=date(2022, 2, 8))
+    county = agency("平潭县人民政府")
+    report(county, 2021, issued=date(2022, 2, 8))
+    assert states([2021]) == {("平潭综合实验区", 2021): "late", ("平潭县人民政府", 2021): "on_time"}
+    ReportingExpectation.objects.create(agency=zone, government=True)
+    ReportingExpectation.objects.create(agency=county, government=False)
+    assert states([2021]) == {("平潭综合实验区", 2021): "on_time", ("平潭县人民政府", 2021): "late"}

@@ -63,3 +63,18 @@ def test_template_in_force_and_wrong_layouts(year, template, wrong):
 ])
 def test_an_expected_report_is_missing_only_once_due(today, government, state):
     assert missing_state(2023, government=government, today=today) == state
+
+
+@pytest.mark.django_db
+def test_staff_word_on_government_overrides_the_name():
+    from agencies.models import ReportingExpectation
+    from reports.timeliness import agency_is_government, report_deadline
+    from tests.factories import AgencyFactory, ReportFactory
+
+    zone = AgencyFactory(name="平潭综合实验区")
+    report = ReportFactory(agency=zone, year=2021)
+    assert not agency_is_government(zone) and report_deadline(report) == date(2022, 1, 31)
+    ReportingExpectation.objects.create(agency=zone, government=True)
+    report.refresh_from_db()
+    assert agency_is_government(report.agency) and report_deadline(report) == date(2022, 3, 31)
+    assert agency_is_government(None) is False
