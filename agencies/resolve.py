@@ -70,6 +70,19 @@ def find_agency(name: str) -> Agency | None:
     return agency
 
 
+def find_agencies(names) -> dict[str, Agency]:
+    """{normalized key: agency} for those of `names` that name an agency or one of its aliases,
+    in at most two queries whatever their number (a list of thousands of agencies)."""
+    keys = {normalize_name(n) for n in names} - {""}
+    found = {a.normalized_name: a for a in
+             Agency.objects.filter(normalized_name__in=keys).select_related("region")} if keys else {}
+    missing = keys - found.keys()
+    if missing:
+        for alias in AgencyAlias.objects.filter(normalized_name__in=missing).select_related("agency__region"):
+            found[alias.normalized_name] = alias.agency
+    return found
+
+
 def find_or_create_agency(name: str, *, region: Region | None = None) -> Agency:
     """Return the agency of that name (spacing, width and character variants never make a
     second one), creating it with its region and inferred level. A known agency without a

@@ -167,3 +167,28 @@ def test_admin_marks_an_agency_no_longer_expected_from_its_page(admin_client):
 def test_uploaders_without_add_permission_cannot_upload(client):
     client.force_login(UserFactory(is_staff=True))
     assert client.get(reverse("admin:agencies_reportingexpectation_upload")).status_code == 403
+
+
+def test_an_alias_naming_an_agency_listed_above_is_refused():
+    result = run(HEADER + "350128,平潭县公安局,2019,,\n350128,平潭县交警大队,2019,,平潭县公安局\n")
+    assert [r.status for r in result.rows] == ["created", "refused"]
+    assert not Agency.objects.filter(name="平潭县交警大队").exists()
+
+
+def test_agencies_changed_meanwhile_refuse_the_file_whole(monkeypatch):
+    """Matching happens before writing: an agency another upload created in between makes the
+    writes collide on its unique key, and then nothing of the file is kept."""
+    AgencyFactory(name="平潭县公安局", region=Region.objects.get(code="350128"))
+    monkeypatch.setattr("agencies.expected.find_agencies", lambda names: {})
+    with pytest.raises(FileRefused) as refused:
+        run(HEADER + "350128,平潭县民政局,2019,,\n350128,平潭县公安局,2019,,\n")
+    assert "另一位用户" in str(refused.value)
+    assert not Agency.objects.filter(name="平潭县民政局").exists() and not ReportingExpectation.objects.exists()
+
+
+def test_a_long_list_is_matched_and_written_in_a_fixed_number_of_queries(django_assert_max_num_queries):
+    rows = "".join(f"350128,平潭县测试单位{i},2021,,平潭测试{i}\n" for i in range(300))
+    with django_assert_max_num_queries(20):
+        result = run(HEADER + rows)
+    assert result.counts() == {"created": 300}
+    assert ReportingExpectation.objects.count() == 300 and AgencyAlias.objects.count() == 300
