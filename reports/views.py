@@ -69,7 +69,8 @@ def visible_reports(request):
 
 def report_detail(request, pk):
     report = get_object_or_404(
-        visible_reports(request).select_related("agency", "province", "prefecture", "county", "replaced_by"),
+        visible_reports(request).select_related("agency__expectation", "province", "prefecture", "county",
+                                                "replaced_by"),
         pk=pk,
     )
     lang = get_language() or "zh"
