@@ -61,3 +61,20 @@ def test_load_demo_publishes_through_the_workflow_and_a_second_run_changes_nothi
     out = load()
     assert snapshot() == before
     assert "0 published" in out and "created" not in out
+
+
+def test_coverage_shows_the_demo_agencies_years(client):
+    """/coverage/ on the demo data: 河北省教育厅 published 2019, 2021-2023 and is missing 2020 (it
+    reported 2018 and 2019); the years with a report are published (their timeliness follows the
+    dates the parser reads)."""
+    import json
+
+    load()
+    html = client.get("/coverage/").content.decode()
+    assert "河北省教育厅" in html and "河北省科学技术厅" in html and "平潭综合实验区" in html
+    page = json.loads(client.get("/coverage/", {"region": "130000", "year__gte": 2017, "year__lte": 2023,
+                                                "format": "json"}).content)
+    row = next(r for r in page["agencies"]["rows"] if r["name"] == "河北省教育厅")
+    states = {y["year"]: y["state"] for y in row["years"]}
+    assert states[2020] == "missing"
+    assert {states[y] for y in (2017, 2018, 2019, 2021, 2022, 2023)} <= {"on_time", "late", "date_unknown"}
