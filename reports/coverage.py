@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django import forms
@@ -10,7 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 
 from agencies.models import Region
 from reports import queries
@@ -223,9 +224,9 @@ def region_table(selection, counts, states, links) -> dict:
         link = links.counts(row.get("code") or None, own=row.get("own", False))
         for cell in row["years"]:
             _cell_links(cell, states, link)
-        row["cells_html"] = count_cells(row["years"], wrong_label=WRONG_TEMPLATE_LABEL)
+        row["cells_html"] = count_cells(row["years"], wrong_label=texts(get_language())["wrong_label"])
     return {"rows": rows if selection.level else [], "total": total, "names": names,
-            "total_html": count_cells(total, wrong_label=WRONG_TEMPLATE_LABEL)}
+            "total_html": count_cells(total, wrong_label=texts(get_language())["wrong_label"])}
 
 
 def total_name(selection) -> str:
@@ -252,36 +253,41 @@ def matrix_row(row, selection, links) -> dict:
     reported = any(c["report_id"] for c in row["cells"].values())
     row["url"] = links.agency(row["id"], reported=reported)
     row["year_cells"] = [_matrix_cell(row, year, cell, links) for year, cell in row["cells"].items()]
-    row["cells_html"] = matrix_cells(row["year_cells"], wrong_label=WRONG_TEMPLATE_LABEL,
-                                     wrong_help=WRONG_TEMPLATE_HELP)
+    said = texts(get_language())
+    row["cells_html"] = matrix_cells(row["year_cells"], wrong_label=said["wrong_label"], wrong_help=said["wrong_help"])
     return row
+
+
+@lru_cache(maxsize=8)
+def texts(language) -> dict:
+    """The translated pieces of cell titles, resolved once per language (hundreds of cells a page)."""
+    return {"not_expected": _("不在应报范围"), "dated": _("报告日期 %(date)s"), "due": _("期限 %(date)s"),
+            "wrong": _("模板不符（%(layout)s）"), "sep": _("；"),
+            "wrong_label": str(WRONG_TEMPLATE_LABEL), "wrong_help": str(WRONG_TEMPLATE_HELP)}
 
 
 def _matrix_cell(row, year, cell, links) -> dict:
     state, issued = cell["state"], cell["issued_on"]
+    said = texts(get_language())
     due = deadline(year, government=row["government"])
     late = days_late(issued, year, government=row["government"])
     if cell["report_id"]:
         url = links.report(cell["report_id"])
     else:
         url = links.absence(row["id"], year)
-    parts = [str(year)]
-    if state is None:
-        parts.append(_("不在应报范围"))
-    else:
-        parts.append(state.label)
+    parts = [str(year), state.label if state is not None else said["not_expected"]]
     if issued:
-        parts.append(_("报告日期 %(date)s") % {"date": issued.isoformat()})
+        parts.append(said["dated"] % {"date": issued.isoformat()})
     if state is not None and state != State.WAITING:
-        parts.append(_("期限 %(date)s") % {"date": due.isoformat()})
+        parts.append(said["due"] % {"date": due.isoformat()})
     if cell["wrong"]:
-        parts.append(_("模板不符（%(layout)s）") % {"layout": cell["layout"]})
+        parts.append(said["wrong"] % {"layout": cell["layout"]})
     return {
         "year": year, "state": state.slug if state else "none",
         "label": state.label if state else "—",
         "short": (ngettext("逾期 %(n)d 天", "逾期 %(n)d 天", late) % {"n": late}) if late and state == State.LATE
         else (state.label if state else "—"),
-        "wrong": cell["wrong"], "url": url, "title": _("；").join(parts),
+        "wrong": cell["wrong"], "url": url, "title": said["sep"].join(parts),
         "issued_on": issued, "deadline": due, "days_late": late if state == State.LATE else None,
         "report_id": cell["report_id"],
     }

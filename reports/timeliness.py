@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 from enum import IntEnum
+from functools import lru_cache
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import Layout
@@ -75,7 +77,7 @@ class State(IntEnum):
 
     @property
     def label(self) -> str:
-        return str(STATE_LABELS[self])
+        return _label(self, get_language())
 
     @classmethod
     def from_slug(cls, slug: str) -> "State":
@@ -98,6 +100,12 @@ STATE_HELP = {
     State.MISSING: _("应报而没有报告"),
     State.NOT_DUE: _("应报，期限未到，尚无报告"),
 }
+@lru_cache(maxsize=64)
+def _label(state: State, language: str | None) -> str:
+    # Resolved once per language: a coverage page shows hundreds of states.
+    return str(STATE_LABELS[state])
+
+
 # A flag beside the state of a report, not a state of its own: a late report can also use the
 # wrong template.
 WRONG_TEMPLATE = "wrong_template"
