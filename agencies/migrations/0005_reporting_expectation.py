@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agencies', '0002_load_regions'),
+        ('agencies', '0004_region_name_en'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
