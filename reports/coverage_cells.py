@@ -16,16 +16,20 @@ def count_cells(cells, *, wrong_label) -> SafeString:
 def _count_cell(cell, wrong_label) -> str:
     if not cell["agencies"]:
         return format_html('<td><span class="muted" title="{}">—</span></td>', _("没有已知应报或已报的机关"))
-    bar = format_html_join("", '<span class="seg state-{}" style="width:{}%"></span>',
-                           ((c["slug"], f"{c['share']:.1f}") for c in cell["chips"]))
+    # An SVG of rects, not styled spans: the Content-Security-Policy allows no style attributes.
+    rects, x = [], 0.0
+    for c in cell["chips"]:
+        rects.append((c["slug"], f"{x:.2f}", f"{c['share']:.2f}"))
+        x += c["share"]
+    bar = format_html_join("", '<rect class="seg state-{}" x="{}" width="{}" height="8"></rect>', rects)
     chips = format_html_join("", '<li><a class="count state-{}" href="{}">{} {}</a></li>',
                              ((c["slug"], c["url"], c["label"], c["n"]) for c in cell["chips"]))
     if cell.get("wrong"):
         chips += format_html('<li><a class="count wrong" href="{}">{} {}</a></li>',
                              cell["wrong"]["url"], wrong_label, cell["wrong"]["n"])
     published = _("已发布 %(n)s / %(total)s") % {"n": cell["published"], "total": cell["agencies"]}
-    return format_html('<td><div class="bar" aria-hidden="true">{}</div><div class="published">{}</div>'
-                       '<ul class="chips">{}</ul></td>', bar, published, chips)
+    return format_html('<td><svg class="bar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true">{}'
+                       '</svg><div class="published">{}</div><ul class="chips">{}</ul></td>', bar, published, chips)
 
 
 def matrix_cells(cells, *, wrong_label, wrong_help) -> SafeString:

@@ -74,6 +74,8 @@ def test_public_pages_run_without_csp_violations(watched, live_server, data):
         "compare-review": "/compare/?chart=review&year=2022",
         "compare-map": "/compare/?chart=map&year=2022",
         "compare-map-en": "/en/compare/?chart=map&year=2022",
+        "coverage": "/coverage/?year__gte=2020&year__lte=2022",
+        "coverage-region-en": "/en/coverage/?region=330000&year__gte=2020&year__lte=2022",
     }
     for name, url in pages.items():
         watched.goto(live_server.url + url)
@@ -106,6 +108,7 @@ def test_admin_upload_and_review_pages_run_without_csp_violations(watched, live_
     for name, url in {"admin-index": "/admin/", "admin-upload": "/admin/reports/report/upload/",
                       "admin-review": f"/admin/reports/report/{report.pk}/review/",
                       "admin-change": f"/admin/reports/report/{report.pk}/change/",
-                      "admin-changelist": "/admin/reports/report/"}.items():
+                      "admin-changelist": "/admin/reports/report/",
+                      "admin-expected-upload": "/admin/agencies/reportingexpectation/upload/"}.items():
         watched.goto(live_server.url + url)
         assert_clean(watched, name)
