@@ -32,3 +32,11 @@ def is_english(language: str | None = None) -> bool:
 def localized(name: str | None, name_en: str | None, language: str | None = None) -> str | None:
     """The name a page in `language` (default: the active one) shows: English when it has one."""
     return name_en if name_en and is_english(language) else name
+
+
+def region_path(chain, language: str | None = None) -> str:
+    """A region with the regions above it, `chain` being (name, name_en) pairs from the province
+    down: 浙江省杭州市西湖区, or on English pages 西湖区, Hangzhou, Zhejiang."""
+    if is_english(language):
+        return ", ".join(localized(name, name_en, language) for name, name_en in reversed(chain))
+    return "".join(name for name, _en in chain)

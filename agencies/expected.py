@@ -382,7 +382,7 @@ def _find_region(code: str, name: str) -> Region:
         region = region_by_code(code)
         if region is None:
             raise _RowRefused(_("区划代码 %(code)s 不存在。") % {"code": code})
-        if name and name not in (region.name, region.full_name) and not region.names.filter(name=name).exists():
+        if name and name not in (region.name, region.chinese_path) and not region.names.filter(name=name).exists():
             raise _RowRefused(_("区划代码 %(code)s 是%(region)s，与区划名称“%(name)s”不符。")
                               % {"code": code, "region": region.full_name, "name": name})
         return region
@@ -392,7 +392,7 @@ def _find_region(code: str, name: str) -> Region:
         full = re.sub(r"\s+", "", name)
         endings = [full[i:] for i in range(1, len(full) - 1)]
         found = [r for r in Region.objects.filter(name__in=endings).select_related("province", "prefecture")
-                 if r.full_name == full]
+                 if r.chinese_path == full]
     if not found:
         raise _RowRefused(_("没有名为“%(name)s”的区划。") % {"name": name})
     if len(found) > 1:

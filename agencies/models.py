@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from agencies.english_names import is_english, localized
+from agencies.english_names import localized, region_path
 from agencies.names import normalize_name
 
 
@@ -56,10 +56,16 @@ class Region(models.Model):
     @property
     def full_name(self):
         """Province, prefecture and this region: 浙江省杭州市西湖区, or 西湖区, Hangzhou, Zhejiang."""
+        return region_path(self._chain())
+
+    @property
+    def chinese_path(self):
+        """浙江省杭州市西湖区 whatever the page's language (as lists and documents write it)."""
+        return region_path(self._chain(), language="zh-hans")
+
+    def _chain(self):
         chain = [r for r in (self.province, self.prefecture) if r and r.pk != self.pk] + [self]
-        if is_english():
-            return ", ".join(r.local_name for r in reversed(chain))
-        return "".join(r.name for r in chain)
+        return [(r.name, r.name_en) for r in chain]
 
 
 class RegionName(models.Model):

@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 
+from agencies.english_names import region_path
 from agencies.models import Agency, Region
 from reports.models import Status
 from reports.timeliness import (
@@ -168,7 +169,9 @@ def _agencies(selection: Selection):
                  When(government(), then=Value(1)), default=Value(0), output_field=IntegerField()),
         efirst=F("expectation__first_year"), elast=F("expectation__last_year"),
         aname=F("name"), alevel=F("level"), rcode=F("region__code"), rname=F("region__name"),
-        rprovince=F("region__province__name"), rprefecture=F("region__prefecture__name"),
+        rname_en=F("region__name_en"), rprovince=F("region__province__name"),
+        rprovince_en=F("region__province__name_en"), rprefecture=F("region__prefecture__name"),
+        rprefecture_en=F("region__prefecture__name_en"),
     )
 
 
@@ -325,7 +328,8 @@ def _matrix_row(raw: dict, years) -> dict:
     return {
         "id": raw["aid"], "name": raw["aname"], "level": raw["alevel"], "government": bool(raw["gov"]),
         "region_code": raw["rcode"], "region": raw["rname"],
-        "region_path": "".join(n for n in (raw["rprovince"], raw["rprefecture"]) if n and n != raw["rname"])
-        + (raw["rname"] or ""),
+        "region_path": region_path([(raw[f"r{level}"], raw[f"r{level}_en"]) for level in ("province", "prefecture")
+                                    if raw[f"r{level}"] and raw[f"r{level}"] != raw["rname"]]
+                                   + [(raw["rname"], raw["rname_en"])]) if raw["rname"] else "",
         "first_year": raw["efirst"], "last_year": raw["elast"], "cells": cells,
     }

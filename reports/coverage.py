@@ -191,7 +191,7 @@ def trail(selection, links):
     if region is not None:
         path += [r for r in (region.province, region.prefecture) if r is not None and r.pk != region.pk]
         path.append(region)
-    out = [{"name": r.name if r else _("全国"), "url": links.region(r.code if r else None)} for r in path]
+    out = [{"name": r.local_name if r else _("全国"), "url": links.region(r.code if r else None)} for r in path]
     if selection.own:
         out.append({"name": _("本级机关") if region else _("未确定区划的机关"), "url": ""})
     return out
@@ -207,13 +207,13 @@ def region_table(selection, counts, states, links) -> dict:
 
     rows = []
     for region in regions_at(selection):
-        rows.append({"code": region.code, "name": region.name, "level": region.level,
+        rows.append({"code": region.code, "name": region.local_name, "level": region.level,
                      "years": per_year(counts.get(region.pk)), "url": links.region(region.code)})
     here = selection.region
     if None in counts and selection.level:
         # The agencies above the level: the region's own, or at country level those without one.
         rows.append({"code": here.code if here else "", "level": here.level if here else "", "own": True,
-                     "name": _("%(region)s本级") % {"region": here.name} if here else _("未确定区划（含中央机关）"),
+                     "name": _("%(region)s本级") % {"region": here.local_name} if here else _("未确定区划（含中央机关）"),
                      "years": per_year(counts[None]), "url": links.region(here.code if here else None, own=True)})
     total = per_year(None)
     for found in counts.values():
@@ -232,8 +232,9 @@ def region_table(selection, counts, states, links) -> dict:
 def total_name(selection) -> str:
     """The label of the total row: 浙江省合计, 浙江省本级合计, 全国合计."""
     if selection.own:
-        return _("%(region)s本级合计") % {"region": selection.region.name} if selection.region else _("未确定区划的机关合计")
-    return _("%(region)s合计") % {"region": selection.region.name} if selection.region else _("全国合计")
+        return _("%(region)s本级合计") % {"region": selection.region.local_name} if selection.region \
+            else _("未确定区划的机关合计")
+    return _("%(region)s合计") % {"region": selection.region.local_name} if selection.region else _("全国合计")
 
 
 def _cell_links(cell, states, link):
