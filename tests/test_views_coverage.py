@@ -5,7 +5,7 @@ import json
 from datetime import date
 
 import pytest
-from django.conf import settings
+from django.utils import translation
 from django.urls import reverse
 
 from agencies.models import Region
@@ -180,8 +180,10 @@ def test_site_header_links_to_the_page(client):
 
 
 def test_english_page(client, data):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    html = client.get(URL, {"region": "350000", "year__gte": 2021, "year__lte": 2022}).content.decode()
+    with translation.override("en"):
+        english = reverse("reports:coverage")
+    assert english == "/en/coverage/"
+    html = client.get(english, {"region": "350000", "year__gte": 2021, "year__lte": 2022}).content.decode()
     assert "Report coverage" in html and "Published late" in html and "Missing" in html
     assert "10 days late" in html and "Wrong template" in html
 

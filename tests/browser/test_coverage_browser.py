@@ -78,9 +78,8 @@ def test_count_chip_narrows_the_matrix_and_english_reads_english(page, browser, 
     assert [n.strip() for n in names] == ["福州市民政局"]
 
     english = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-    english.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     other = english.new_page()
-    other.goto(f"{live_server.url}/coverage/?region=350100&year__gte=2021&year__lte=2022")
+    other.goto(f"{live_server.url}/en/coverage/?region=350100&year__gte=2021&year__lte=2022")
     text = other.inner_text("main")
     assert "Report coverage" in text and "14 days late" in text and "Missing" in text
     other.screenshot(path=str(ARTIFACTS / "coverage-en.png"), full_page=True)
