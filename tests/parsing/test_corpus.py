@@ -20,14 +20,7 @@ TRUTHS = sorted(CORPUS_DIR.rglob("*.json"))
 KNOWN_MISSING: dict[str, dict[str, str]] = {}
 
 # id -> {code: why the emitted figure is not the ground truth's}
-KNOWN_WRONG = {
-    "old-2013-pingtan-zone": {
-        "proactive_total": "the table's 72804 is emitted (table wins, prose 4970 warned); the truth "
-                           "omits the code because of that conflict",
-        "review_total": "the table's 0 is emitted (table wins); the truth omits it because the prose "
-                        "says 收到1份…行政复议申请 (old-2012-pingtan-zone's truth keeps the table instead)",
-    },
-}
+KNOWN_WRONG: dict[str, dict[str, str]] = {}
 
 
 @pytest.fixture(scope="module")
