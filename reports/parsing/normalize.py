@@ -5,6 +5,10 @@ Conventions the layout rules and checks rely on (keep them stable):
   "）" -> ")", "，" -> ",", "：" -> ":", "；" -> ";", "１２" -> "12", U+3000 -> " ";
   "。", "、", "“”", "《》", "〔〕" are not NFKC-compatible characters and stay as they are;
   "①" -> "1", "⑴" -> "(1)", "…" -> "...".
+- CJK radical code points become the unified ideographs they look like: PDF text layers spell
+  characters with them ("平潭县人⺠政府", U+2EA0 for 民; drv-pdf-txt-old-2011-pingtan-county).
+  NFKC maps the Kangxi radicals (U+2F00–U+2FDF) but not the CJK Radicals Supplement
+  (U+2E80–U+2EFF); both go through one table, length-preserving.
 - Traditional text (detected, see `is_traditional`) is converted with OpenCC t2s.
 - Inline pinyin after a CJK character is removed: "領(lǐng)導(dǎo)" -> "领导".
 - Whitespace: zero-width characters (U+200B/C/D, U+2060, U+FEFF, soft hyphen) are deleted;
@@ -44,6 +48,20 @@ _PINYIN = re.compile(
 _TONED_RE = re.compile(f"[{_TONED}]")
 _PLAIN_SYLLABLE = re.compile(r"^(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:[aeiouvü]{1,3})(?:n|ng|r)?$")
 
+# CJK Radicals Supplement -> Equivalent_Unified_Ideograph, pairs of (radical, ideograph) from
+# Unicode's EquivalentUnifiedIdeograph.txt (U+2E81..U+2EF3; U+2E80 and U+2E9A have none).
+_RADICAL_SUPPLEMENT = (
+    "⺁厂⺂乛⺃乚⺄乙⺅亻⺆冂⺇𠘨⺈刀⺉刂⺊卜⺋㔾⺌小⺍小⺎兀⺏尣⺐尢⺑𡯂⺒巳⺓幺⺔彑"
+    "⺕彐⺖忄⺗心⺘扌⺙攵⺛旡⺜日⺝月⺞歺⺟母⺠民⺡氵⺢氺⺣灬⺤爫⺥爫⺦丬⺧牛⺨犭⺩王"
+    "⺪𤴔⺫目⺬示⺭礻⺮𥫗⺯糹⺰纟⺱罓⺲罒⺳㓁⺴冗⺵𦉫⺶羊⺷𦍌⺸𦍋⺹耂⺺肀⺻聿⺼肉⺽𦥑"
+    "⺾艹⺿艹⻀艹⻁虎⻂衤⻃覀⻄西⻅见⻆角⻇𧢲⻈讠⻉贝⻊𧾷⻋车⻌辶⻍辶⻎辶⻏邑⻐钅⻑長"
+    "⻒镸⻓长⻔门⻕𨸏⻖阝⻗雨⻘青⻙韦⻚页⻛风⻜飞⻝食⻞𩙿⻟飠⻠饣⻡𩠐⻢马⻣骨⻤鬼⻥鱼"
+    "⻦鸟⻧卤⻨麦⻩黄⻪黾⻫斉⻬齐⻭歯⻮齿⻯竜⻰龙⻱龜⻲亀⻳龟"
+)
+RADICALS = {ord(r): i for r, i in zip(*[iter("".join(_RADICAL_SUPPLEMENT))] * 2)}
+RADICALS.update({cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)})
+_RADICAL_RE = re.compile("[\u2e80-\u2fdf]")
+
 _STABLE = re.compile(r"[\x00-\x9f\u4e00-\u9fff\u3001\u3002\u300a-\u3011\u201c\u201d]+")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
 _SPACES = re.compile(r"[ \t\x0b\x0c]+")
@@ -60,6 +78,8 @@ def is_traditional(text: str) -> bool:
 def normalize(text: str) -> Normalized:
     """Return the normalized text, its script and the offset map back into `text`."""
     offsets = list(range(len(text) + 1))
+    if _RADICAL_RE.search(text):
+        text = text.translate(RADICALS)  # one code point for one: offsets unchanged
     text, offsets = strip_pinyin(text, offsets)
     script = "simplified"
     if is_traditional(text):

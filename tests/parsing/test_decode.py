@@ -354,3 +354,62 @@ def test_pdf_prose_framed_as_a_table_appears_once():
     text = decode.extract_text(data, filename="std-2023-hongze.pdf").text
     assert text.count("落实“三审三校”制度") == 1
     assert "三、本年度办理结果 | （一）予以公开 | （一）予以公开 | 0" in text
+
+
+# ---------------------------------------------------------------- PDF (issue 8, item 5)
+
+DERIVED = CORPUS_DIR / "derived"
+
+
+def _pdf_text(name: str) -> str:
+    return extract_text((DERIVED / name).read_bytes(), filename=name).text
+
+
+def test_pdf_row_of_zeros_is_not_collapsed_into_one_cell():
+    """Fifteen cells that each read "0" are fifteen cells, not one merged cell printed once."""
+    text = _pdf_text("drv-pdf-html-2019-pingtan.pdf")
+    assert " | ".join(["0"] * 15) in text
+
+
+def test_pdf_table_row_at_the_top_of_a_page_is_a_table_row():
+    """A row cut by a page break has no top rule on its new page; it is still a row."""
+    text = _pdf_text("drv-pdf-html-2019-pingtan.pdf")
+    assert "8.属于⾏政查询事项 | 0 | 0 | 0 | 0 | 0 | 0 | 0" in text
+    assert "\n0 0 0 0 0 0 0\n" not in text
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("其他3.", "3.其他"),
+    ("属于行政查询事8.项", "8.属于行政查询事项"),
+    ("其中:同意部分公开答复数2.", "其中:2.同意部分公开答复数"),
+    ("申请人无正当1.理由逾期不补正", "1.申请人无正当理由逾期不补正"),
+    ("3.其他", "3.其他"),                  # already in front
+    ("(七)总计", "(七)总计"),
+    ("收费2.5万元", "收费2.5万元"),          # a decimal is not an ordinal
+    ("23", "23"),
+])
+def test_pdf_cell_ordinal_goes_back_in_front_of_its_label(cell, expected):
+    from reports.parsing.decode.pdf import cell_text
+
+    assert cell_text(cell) == expected
+
+
+def test_pdf_cell_ordinals_in_the_derived_pages():
+    assert " | 3.其他 | 1 | 1 | 0 | 0 | 0 | 0 | 2" in _pdf_text("drv-pdf-html-2024-pingtan.pdf")
+    assert "8.属于⾏政查询事项 | 1 | 0" in _pdf_text("drv-pdf-html-2021-pingtan.pdf")
+
+
+def test_pdfminer_font_bbox_noise_is_silenced(caplog):
+    import logging
+
+    caplog.set_level(logging.WARNING)
+    _pdf_text("drv-pdf-txt-old-2011-pingtan-county.pdf")
+    assert not [r for r in caplog.records if "FontBBox" in r.getMessage()]
+
+
+def test_html_uses_no_beautifulsoup():
+    """Saved pages are read with lxml directly (issue 8: the BeautifulSoup tree was ~50 ms)."""
+    import sys
+
+    extract_text((HTML / "html-2019-pingtan.html").read_bytes(), filename="html-2019-pingtan.html")
+    assert "bs4" not in sys.modules

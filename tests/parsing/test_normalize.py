@@ -127,3 +127,16 @@ def test_corpus_offsets_are_consistent(path):
     result = normalize(original)
     _check_offsets(original, result)
     assert "\r" not in result.text and "\u200b" not in result.text and "  " not in result.text
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("平潭县人\u2ea0政府", "平潭县人民政府"),      # CJK Radicals Supplement: NFKC leaves it
+    ("\u2f08民政府", "人民政府"),                   # Kangxi radical
+    ("工作\u2ed3效机制", "工作长效机制"),
+    ("\u2eec全", "齐全"),
+])
+def test_cjk_radicals_become_unified_ideographs(raw, expected):
+    """PDF text layers spell characters with radical code points (drv-pdf-txt-old-2011-pingtan-county)."""
+    out = normalize(raw)
+    assert out.text == expected
+    assert len(out.offsets) == len(out.text) + 1
