@@ -34,3 +34,19 @@ def test_every_metric_has_its_evidence(capsys):
         assert set(obj["metrics"]) == set(obj["evidence"])
         for code, text in obj["evidence"].items():
             assert text.strip(), code
+
+
+def test_warnings_are_objects_naming_their_figures(capsys):
+    """std-2022-pingtan's narrative says 75 received against the table's 74 new: the warning
+    is {"code", "message", "figures"} and names requests_received."""
+    out = run(capsys, CORPUS_DIR / "standard-and-old" / "std-2022-pingtan.txt")
+    warnings = out[0]["warnings"]
+    assert warnings and all(set(w) == {"code", "message", "figures"} for w in warnings)
+    assert all(isinstance(w["figures"], list) for w in warnings)
+    disagree = [w for w in warnings if w["code"] == "prose_disagrees"]
+    assert disagree and "requests_received" in disagree[0]["figures"]
+
+
+def test_human_output_prints_warning_codes(capsys):
+    call_command("parse_report", str(CORPUS_DIR / "standard-and-old" / "std-2022-pingtan.txt"))
+    assert "! prose_disagrees [requests_received]:" in capsys.readouterr().out

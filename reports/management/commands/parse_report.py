@@ -28,8 +28,13 @@ def contract_dict(path: str, result) -> dict:
         "metrics": {f.code: number(f.value) for f in core},
         "evidence": {f.code: f.evidence for f in core},
         "issued_on": meta.issued_on.isoformat() if meta.issued_on else None,
-        "warnings": [w.message for w in result.warnings],
+        "warnings": [warning_dict(w) for w in result.warnings],
     }
+
+
+def warning_dict(w) -> dict:
+    """A parser warning as the contract prints it: {"code", "message", "figures"}."""
+    return {"code": w.code, "message": w.message, "figures": list(w.figures)}
 
 
 class Command(BaseCommand):
@@ -69,7 +74,8 @@ class Command(BaseCommand):
             for code, value in item["metrics"].items():
                 self.stdout.write(f"  {code} = {value}    « {item['evidence'][code][:60]} »")
             for w in item["warnings"]:
-                self.stdout.write(f"  ! {w}")
+                named = f" [{', '.join(w['figures'])}]" if w["figures"] else ""
+                self.stdout.write(f"  ! {w['code']}{named}: {w['message']}")
 
 
 def _dumps(obj):
