@@ -3,14 +3,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from reports.parsing.normalize import t2s_converter
+
 _SPACE = re.compile(r"[\s\u200b\u3000]+")
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
 
 
 @lru_cache(maxsize=4096)
@@ -19,5 +14,5 @@ def normalize_name(name: str) -> str:
     brackets unified. '河北省 科学技术厅' and '河北省科學技術廳' give the same key."""
     text = unicodedata.normalize("NFKC", name or "")
     text = _SPACE.sub("", text)
-    text = _t2s().convert(text)
+    text = t2s_converter().convert(text)
     return text.replace("（", "(").replace("）", ")")

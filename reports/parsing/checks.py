@@ -14,6 +14,7 @@ from reports.parsing.metrics import (
     APPLICANT_BASES, APPLICANT_COLUMNS, REVIEW_LITIGATION_COLUMNS, SUB_ROWS, label,
 )
 from reports.parsing.result import Warning_
+from reports.parsing.result import fmt_value as _fmt
 
 FIRST_YEAR = 2007  # the national regulations took effect on 2008-05-01; 2007 reports exist
 # Outcome rows (一)..(六) of the 2019/2021 table 三, which add up to (七)总计.
@@ -43,13 +44,6 @@ def run_checks(figures, *, year, multi_year=False) -> list[Warning_]:
     for rule in RULES:
         out += rule(values, year=year, multi_year=multi_year)
     return out
-
-
-def _fmt(value) -> str:
-    if isinstance(value, Decimal):
-        value = value.normalize()
-        return format(value, "f")
-    return str(value)
 
 
 def _terms(values, codes) -> str:

@@ -13,12 +13,15 @@
 from __future__ import annotations
 
 from reports.parsing.metadata import report_year
+from reports.parsing.metrics import (
+    OLD_TABLE_HEADERS, OLD_TABLE_PROSE_LABELS, OLD_TABLE_ROWS, STANDARD_ROW_KEYS,
+    STANDARD_TABLE_HEADERS, STANDARD_TABLE_ROWS,
+)
 
 LAYOUTS = ("standard_2021", "standard_2019", "stat_table_pre2019", "prose", "mixed")
 
-# Labels of the template's section 三 table (any of them means a table is present).
-STANDARD_TABLE = ("本年新收", "上年结转", "本年度办理结果", "结转下年度", "申请人情况", "法律服务机构",
-                  "社会公益组织", "予以公开", "不予处理")
+# Labels of the template's section 三 table (any three of them mean a table is present).
+STANDARD_TABLE = tuple(STANDARD_ROW_KEYS[c][0] for c in STANDARD_TABLE_ROWS) + STANDARD_TABLE_HEADERS
 # Section headings only the 2019/2021 templates print.
 STANDARD_HEADINGS = ("收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况",
                      "主动公开政府信息情况第二十条", "第二十条第(一)项")
@@ -26,12 +29,9 @@ V2021 = ("逾期不补正", "逾期未按收费通知", "本年制发件数", "�
          "本年收费金额", "国办公开办函〔2021〕30号", "行政规范性文件")
 V2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减",
          "采购总金额", "政府集中采购", "第二十条第(九)项")
-# Row labels of the pre-2019 statistics tables (provincial variants included).
-OLD_TABLE = ("收到申请数", "申请答复数", "同意公开答复数", "同意部分公开答复数", "不同意公开答复数",
-             "否决公开答复数", "不予公开答复数", "申请信息不存在数", "不属于本行政机关公开数",
-             "行政复议数量", "行政诉讼数量", "受理依申请公开信息总数", "依申请公开总数",
-             "对申请的答复总数", "对申请的答复数", "指标名称", "计量单位", "历年累计", "举报投诉数量",
-             "主动公开信息数", "主动公开文件数", "其他类型答复数", "告知作出更改补充数")
+# Row labels of the pre-2019 statistics tables (provincial variants included) and their headers.
+OLD_TABLE = tuple(label for _code, labels in OLD_TABLE_ROWS for label in labels
+                  if label not in OLD_TABLE_PROSE_LABELS) + OLD_TABLE_HEADERS
 
 
 def _hits(compact: str, labels) -> int:

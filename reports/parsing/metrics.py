@@ -8,6 +8,7 @@ only codes defined here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -185,13 +186,58 @@ HARMONIZED_CODES = tuple(sorted({c for *_, alts in HARMONIZED for alt in alts fo
 
 
 # ---------------------------------------------------------------------------
+# Row labels of the 2019/2021 template's table 三 (read by layouts/standard.py), as key phrases
+# per metric code. A key is short on purpose: it must survive typos elsewhere in the label
+# (std-2023-hongze prints "其他法律行政止公开") and labels broken by spaces or line breaks
+# ("本年度办 理结果"). Keys must not occur inside another row's label.
+STANDARD_ROW_KEYS: dict[str, tuple[str, ...]] = {
+    "requests_received": ("本年新收",),
+    "requests_carried_over": ("上年结转",),
+    "granted": ("予以公开",),
+    "partial": ("部分公开",),
+    "denied": ("不予公开",),
+    "denied_state_secret": ("国家秘密",),
+    "denied_prohibited": ("禁止公开", "其他法律"),
+    "denied_security": ("三安全一稳定", "危及"),
+    "denied_third_party": ("第三方",),
+    "denied_internal": ("内部事务",),
+    "denied_process": ("过程性",),
+    "denied_enforcement": ("执法案卷",),
+    "denied_query": ("行政查询",),
+    "unable": ("无法提供",),
+    "not_held": ("不掌握",),
+    "unable_needs_creation": ("另行制作", "没有现成"),
+    "unable_unclear": ("仍不明确", "补正后申请"),
+    "not_processed": ("不予处理",),
+    "not_processed_petition": ("信访", "举报投诉"),
+    "not_processed_repeat": ("重复申请",),
+    "not_processed_publication": ("出版物",),
+    "not_processed_excessive": ("大量反复",),
+    "not_processed_confirm": ("重新出具", "确认或"),
+    "other_handled": ("其他处理",),
+    "other_handled_no_correction": ("逾期不补正",),
+    "other_handled_unpaid": ("缴纳费用", "收费通知"),
+    # "其他" alone is everywhere (column header, 其他法律, 其他情形): only with its ordinal
+    "other_handled_other": ("3.其他", "3、其他", "(3)其他"),
+    "outcome_total": ("(七)总计", "总计"),
+    "carried_forward": ("结转下年度", "继续办理"),
+}
+# Column and group headers only table 三 prints; with STANDARD_TABLE_ROWS' first keys they are
+# the labels detect.py counts to tell a standard table is present.
+STANDARD_TABLE_HEADERS = ("本年度办理结果", "申请人情况", "法律服务机构", "社会公益组织")
+STANDARD_TABLE_ROWS = ("requests_received", "requests_carried_over", "granted", "not_processed",
+                       "carried_forward")
+
+
+# ---------------------------------------------------------------------------
 # Row labels of the older statistics tables (统计表, 2008-2018), read by layouts/stat_table.py.
 # Each code lists the labels provinces printed for it; the longest label is tried first, so
 # 不同意公开答复数 is never read as 同意公开答复数. Labels are matched with any whitespace
 # between characters (HTML cells print "主动公开 文件 数").
 OLD_TABLE_ROWS = (
     ("proactive_total", ("主动公开政府信息数", "主动公开信息数", "主动公开文件数")),
-    ("requests_received", ("收到申请数", "受理依申请公开信息总数", "受理政府信息依申请公开总数")),
+    ("requests_received", ("收到申请数", "受理依申请公开信息总数", "受理政府信息依申请公开总数",
+                           "受理政府信息公开申请总数")),
     ("requests_closed", ("申请办结数",)),
     ("outcome_total", ("申请答复数", "对申请的答复总数", "对申请的答复数")),
     ("already_public", ("属于已主动公开范围数",)),
@@ -208,6 +254,10 @@ OLD_TABLE_ROWS = (
     ("complaints", ("举报投诉数量",)),
     ("fees_yuan", ("依申请公开信息收取的费用",)),
 )
+# Headers of the older tables, and labels that also read as prose ("主动公开政府信息数为…"),
+# which detect.py does not count as signs of a table.
+OLD_TABLE_HEADERS = ("指标名称", "计量单位", "历年累计", "依申请公开总数")
+OLD_TABLE_PROSE_LABELS = ("主动公开政府信息数", "行政复议数", "行政诉讼数")
 # Rows under 行政复议数量 / 行政诉讼数量: the code is the group's prefix + suffix
 # (review_corrected, litigation_corrected ...); codes the catalog lacks are not emitted.
 OLD_TABLE_CASE_ROWS = (
@@ -224,4 +274,4 @@ OLD_TABLE_OUTCOME_PARTS = (
 )
 # Units printed in the 单位 column; money in 万元 is converted to yuan.
 OLD_TABLE_UNITS = ("万元", "人次", "元", "条", "件", "个", "次", "人", "篇", "项")
-UNIT_TO_YUAN = {"万元": 10000, "元": 1}
+UNIT_TO_YUAN = {"万元": Decimal(10000), "元": Decimal(1)}

@@ -127,14 +127,15 @@ def strip_pinyin(text: str, offsets: list[int]) -> tuple[str, list[int]]:
 
 
 @lru_cache(maxsize=1)
-def _converter():
+def t2s_converter():
+    """The one OpenCC traditional-to-simplified converter (agency names use it too)."""
     from opencc import OpenCC  # loaded on first traditional text only
 
     return OpenCC("t2s")
 
 
 def _to_simplified(text: str, offsets: list[int]) -> tuple[str, list[int]]:
-    convert = _converter().convert
+    convert = t2s_converter().convert
     out = convert(text)
     if len(out) == len(text):
         return out, offsets

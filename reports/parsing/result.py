@@ -6,6 +6,13 @@ from datetime import date
 from decimal import Decimal
 
 
+def fmt_value(value) -> str:
+    """A figure value as people write it: 362, not 362.00 or 3.62E+2."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Figure:
     """One stated figure: the metric code, its value, and the text that states it.

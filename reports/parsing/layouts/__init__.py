@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from reports.parsing.layouts import prose, stat_table, standard
 from reports.parsing.result import Figure, Warning_
+from reports.parsing.result import fmt_value as _fmt
 
 STANDARD_LAYOUTS = ("standard_2021", "standard_2019")
 # 主动公开政府信息数 is an older-table metric (SCHEMA.md); a 2019/2021-template report's prose
@@ -67,7 +68,3 @@ def merge(table_figs, prose_figs, warnings, *, fill=None):
                 (fig.code,),
             ))
     return out, warnings
-
-
-def _fmt(value):
-    return format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)

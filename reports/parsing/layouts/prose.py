@@ -14,7 +14,9 @@ import re
 from bisect import bisect_right
 from decimal import Decimal
 
+from reports.parsing.metrics import UNIT_TO_YUAN
 from reports.parsing.result import Figure, Warning_
+from reports.parsing.result import fmt_value as _fmt
 
 # --- vocabulary (data, not code) --------------------------------------------------------------
 # A count: never followed by 余/多 (approximate), never the tail of a longer number ("1,234").
@@ -29,7 +31,6 @@ NEGATION = r"(?:未|没有|无)"
 DISCLOSURE = r"(?:信息公开|依申请公开)"
 REVIEW, LITIGATION = "行政复议", "行政诉讼"
 CASES = r"(?:案件|申请)?"
-UNIT_TO_YUAN = {"万元": Decimal(10000), "元": Decimal(1)}
 
 # Counts that need a request context (the sentence mentions 申请, or its section is 依申请公开).
 REQUEST_RULES = (
@@ -269,7 +270,3 @@ def _one_per_code(found: list[Figure], warnings: list[Warning_]) -> list[Figure]
             continue
         out.append(figs[0])
     return out
-
-
-def _fmt(value: Decimal) -> str:
-    return format(value.normalize(), "f")

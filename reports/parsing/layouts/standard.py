@@ -26,47 +26,11 @@ from reports.parsing.layouts.cells import (
     read_line_cells,
 )
 from reports.parsing.metrics import (
-    APPLICANT_BASES, APPLICANT_COLUMNS, REVIEW_LITIGATION_COLUMNS, SUB_ROWS, label,
+    APPLICANT_BASES, APPLICANT_COLUMNS, REVIEW_LITIGATION_COLUMNS, STANDARD_ROW_KEYS, SUB_ROWS,
+    label,
 )
 from reports.parsing.result import Figure, Warning_
 
-# ---------------------------------------------------------------------------------------
-# Row labels of table 三, as key phrases per metric code. A key is short on purpose: it must
-# survive typos elsewhere in the label (std-2023-hongze prints "其他法律行政止公开") and
-# labels broken by spaces or line breaks ("本年度办 理结果"). Keys must not occur inside
-# another row's label.
-ROW_KEYS: dict[str, tuple[str, ...]] = {
-    "requests_received": ("本年新收",),
-    "requests_carried_over": ("上年结转",),
-    "granted": ("予以公开",),
-    "partial": ("部分公开",),
-    "denied": ("不予公开",),
-    "denied_state_secret": ("国家秘密",),
-    "denied_prohibited": ("禁止公开", "其他法律"),
-    "denied_security": ("三安全一稳定", "危及"),
-    "denied_third_party": ("第三方",),
-    "denied_internal": ("内部事务",),
-    "denied_process": ("过程性",),
-    "denied_enforcement": ("执法案卷",),
-    "denied_query": ("行政查询",),
-    "unable": ("无法提供",),
-    "not_held": ("不掌握",),
-    "unable_needs_creation": ("另行制作", "没有现成"),
-    "unable_unclear": ("仍不明确", "补正后申请"),
-    "not_processed": ("不予处理",),
-    "not_processed_petition": ("信访", "举报投诉"),
-    "not_processed_repeat": ("重复申请",),
-    "not_processed_publication": ("出版物",),
-    "not_processed_excessive": ("大量反复",),
-    "not_processed_confirm": ("重新出具", "确认或"),
-    "other_handled": ("其他处理",),
-    "other_handled_no_correction": ("逾期不补正",),
-    "other_handled_unpaid": ("缴纳费用", "收费通知"),
-    # "其他" alone is everywhere (column header, 其他法律, 其他情形): only with its ordinal
-    "other_handled_other": ("3.其他", "3、其他", "(3)其他"),
-    "outcome_total": ("(七)总计", "总计"),
-    "carried_forward": ("结转下年度", "继续办理"),
-}
 # Table 四: its data row follows the header that ends with the 复议后起诉 columns.
 REVIEW_HEADER_KEY = "复议后起诉"
 REVIEW_HEADER_CHARS = set("行政复议诉讼结果维持纠正其他尚未审结总计经直接起后情况因被申请提") | set(" \t\n|#、()")
@@ -107,7 +71,7 @@ def _key_re(key: str) -> str:
     return r"\s*".join(re.escape(ch) for ch in key if not ch.isspace())
 
 
-ROW_RES = {code: re.compile("|".join(_key_re(k) for k in keys)) for code, keys in ROW_KEYS.items()}
+ROW_RES = {code: re.compile("|".join(_key_re(k) for k in keys)) for code, keys in STANDARD_ROW_KEYS.items()}
 REVIEW_HEADER_RE = re.compile(_key_re(REVIEW_HEADER_KEY))
 
 

@@ -19,6 +19,7 @@ from itertools import product
 
 from reports.parsing import metrics
 from reports.parsing.result import Figure, Warning_
+from reports.parsing.result import fmt_value as _fmt
 
 # A new table starts where two rows are further apart than this (the same table printed twice,
 # seed 002, is two clusters separated by the whole report text).
@@ -390,7 +391,3 @@ def _outcome_total(figures: list[Figure], warnings) -> list[Figure]:
         figures.append(Figure("outcome_total", closed.value, closed.evidence, closed.start,
                               closed.end, "table"))
     return figures
-
-
-def _fmt(value: Decimal) -> str:
-    return format(value.normalize(), "f")
