@@ -19,7 +19,8 @@ class Figure:
 
     `evidence` is the source line (or row) in the normalized text; `start`/`end` are the
     offsets of that evidence in `ParseResult.text`. `page` is the 1-based PDF page, if any.
-    `method` is "table" or "prose".
+    `method` is "table" or "prose"; `rule` names the rule that read it (reports/parsing/rules.py),
+    so tests and reviewers can see which rules each report exercises.
     """
 
     code: str
@@ -29,6 +30,7 @@ class Figure:
     end: int
     method: str = "table"
     page: int | None = None
+    rule: str = ""
 
 
 @dataclass(frozen=True)

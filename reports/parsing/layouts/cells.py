@@ -63,7 +63,10 @@ class Cells:
 _RUN = re.compile(r"[\d \t\n|]*\d[\d \t\n|]*")
 _PIPE_CELL = re.compile(r"\d+|\d{1,3}(?:,\d{3})+")
 # Row ordinals that belong to a label, not to a cell: "2.其他…", "1、申请人…", "(1)属于…".
-_ORDINAL = re.compile(r"(?<!\d)(?:\(\d{1,2}\)|\d{1,2}\s?[.、])(?=\s?[\u4e00-\u9fff“\"])")
+# The template's sub-rows are numbered 1 to 8: "03.补正后…" is a cell "0" before ordinal 3
+# (std-2019-pt-gwh), " 12.申请人逾期…" a cell "1" before ordinal 2 (std-2023-pt-jtj); an
+# ordinal glued to a cell is left to the row's own label (standard._label_start).
+_ORDINAL = re.compile(r"(?<!\d)(?:\(\d{1,2}\)|[1-9]\s?[.、])(?=\s?[\u4e00-\u9fff“\"])")
 # Page furniture of PDFs: "- 4 -", "第 3 页", "第3页 共6页".
 _PAGE_MARK = re.compile(r"(?m)^[ \t]*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,/，]?\s*共\s*\d{1,3}\s*页)?)[ \t]*$")
 
