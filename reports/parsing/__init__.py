@@ -16,17 +16,20 @@ from dataclasses import replace
 
 from agencies.divisions import default_gazetteer
 from reports.parsing import checks, decode, detect, layouts, metadata, normalize
-from reports.parsing.result import Figure, Metadata, ParseResult, Warning_
+from reports.parsing.result import Figure, Metadata, ParseResult, PriorYear, Warning_
 
 PARSER_VERSION = "1.0.0"
 
-__all__ = ["PARSER_VERSION", "Figure", "Metadata", "ParseResult", "Warning_", "parse_report"]
+__all__ = ["PARSER_VERSION", "Figure", "Metadata", "ParseResult", "PriorYear", "Warning_",
+           "parse_report"]
 
 
-def parse_report(data: bytes, *, filename: str, divisions=None) -> ParseResult:
+def parse_report(data: bytes, *, filename: str, divisions=None, prior: PriorYear | None = None) -> ParseResult:
     """Parse one report file. A file that cannot be read gives ok=False with an error naming it;
     anything else is a bug and raises. `divisions` is the gazetteer (agencies.divisions); the
-    bundled one is used when none is given, since agency names are cut at region names."""
+    bundled one is used when none is given, since agency names are cut at region names.
+    `prior` is last year's report of the same agency (ingest knows it; the standalone command
+    does not): its cumulative figures can make a jammed this-year/cumulative pair unique."""
     if divisions is None:
         divisions = default_gazetteer()
     try:
@@ -37,7 +40,7 @@ def parse_report(data: bytes, *, filename: str, divisions=None) -> ParseResult:
     norm = normalize.normalize(extracted.text)
     layout = detect.detect_layout(norm.text)
     meta = metadata.extract_metadata(norm.text, divisions=divisions)
-    figures, warnings = layouts.extract(layout, norm.text)
+    figures, warnings = layouts.extract(layout, norm.text, prior=prior)
     warnings = list(meta.warnings) + list(extracted.warnings) + list(warnings)
     warnings += checks.run_checks(figures, year=meta.year, multi_year=meta.multi_year)
     if extracted.page_starts:

@@ -153,7 +153,6 @@ def finer_codes() -> dict[str, tuple[str, str, str]]:
 
 
 FINER = finer_codes()
-ALL_CODES = CORE_CODES + tuple(c for c in FINER if c not in BY_CODE)
 
 
 def is_known(code: str) -> bool:
@@ -275,3 +274,25 @@ OLD_TABLE_OUTCOME_PARTS = (
 # Units printed in the 单位 column; money in 万元 is converted to yuan.
 OLD_TABLE_UNITS = ("万元", "人次", "元", "条", "件", "个", "次", "人", "篇", "项")
 UNIT_TO_YUAN = {"万元": Decimal(10000), "元": Decimal(1)}
+# The 历年累计 (cumulative) column of the older tables is kept under "<code>_cumulative": next
+# year's parse reads it to split jammed pairs, and the cross-year checks compare it.
+CUMULATIVE_SUFFIX = "_cumulative"
+
+
+def _cumulative_codes() -> dict[str, tuple[str, str, str]]:
+    out = {}
+    rows = [code for code, _labels in OLD_TABLE_ROWS]
+    rows += [f"{group}_{suffix}" for group in OLD_TABLE_CASE_GROUPS.values()
+             for suffix, _labels in OLD_TABLE_CASE_ROWS]
+    for code in rows:
+        if not is_known(code):
+            continue
+        base = code if code in BY_CODE else FINER[code][0]
+        out[code + CUMULATIVE_SUFFIX] = (base or code, f"{label(code)}（历年累计）",
+                                         f"{label(code, 'en')} (cumulative)")
+    return out
+
+
+CUMULATIVE = _cumulative_codes()
+FINER.update(CUMULATIVE)
+ALL_CODES = CORE_CODES + tuple(c for c in FINER if c not in BY_CODE)

@@ -1,6 +1,7 @@
 """The parser's output: frozen dataclasses that carry every figure with its provenance."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -43,6 +44,16 @@ class Warning_:
 
     def __str__(self) -> str:
         return self.message
+
+
+@dataclass(frozen=True)
+class PriorYear:
+    """Context from last year's report of the same agency, given to parse_report at ingest:
+    its year and the cumulative (历年累计) figures it stated, by this year's code
+    ({"proactive_total": Decimal(3610)} from last year's "proactive_total_cumulative")."""
+
+    year: int
+    cumulative: Mapping[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

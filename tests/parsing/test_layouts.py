@@ -39,7 +39,8 @@ def test_older_tables_are_read_whatever_the_detected_layout(layout):
     """Fujian's tables say 受理依申请公开信息总数, not 收到申请数, so detection may say prose."""
     text = "2011年全区未收到有关政府信息公开的申请。\n指标名称 计量单位 2011年度 历年累计 受理依申请公开信息总数 条 0 0"
     out, warnings = layouts.extract(layout, text)
-    assert [(f.code, f.value, f.method) for f in out] == [("requests_received", 0, "table")]
+    assert [(f.code, f.value, f.method) for f in out] == [
+        ("requests_received", 0, "table"), ("requests_received_cumulative", 0, "table")]
     assert warnings == []
 
 

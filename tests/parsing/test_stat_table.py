@@ -3,15 +3,28 @@ from decimal import Decimal
 
 import pytest
 
-from reports.parsing.layouts import stat_table
+from reports.parsing.layouts import prose, stat_table
+from reports.parsing.metrics import CUMULATIVE_SUFFIX
+from reports.parsing.result import PriorYear
 
 TWO_COLUMNS = "指标名称 计量单位 2011年度 历年累计 "
 TWO_COLUMNS_JAMMED = "指标名称计量单位2011年度历年累计"
 
 
-def figures(text):
-    figs, _ = stat_table.extract(text)
-    return {f.code: f.value for f in figs}
+def extract(text, prior=None):
+    """The table rules with the report's prose as evidence, as layouts.extract calls them."""
+    return stat_table.extract(text, prose_figures=prose.extract(text)[0], prior=prior)
+
+
+def figures(text, prior=None):
+    """This year's figures (the cumulative column's codes left out)."""
+    figs, _ = extract(text, prior)
+    return {f.code: f.value for f in figs if not f.code.endswith(CUMULATIVE_SUFFIX)}
+
+
+def cumulative(text, prior=None):
+    figs, _ = extract(text, prior)
+    return {f.code: f.value for f in figs if f.code.endswith(CUMULATIVE_SUFFIX)}
 
 
 @pytest.mark.parametrize(("snippet", "expected"), [
@@ -79,7 +92,7 @@ def test_case_rows_take_their_group():
 
 
 def test_jammed_pair_with_several_splits_is_left_out_with_a_warning():
-    figs, warnings = stat_table.extract(TWO_COLUMNS_JAMMED + "主动公开信息数条4251516其中:")
+    figs, warnings = extract(TWO_COLUMNS_JAMMED + "主动公开信息数条4251516其中:")
     assert figs == []
     assert [w.code for w in warnings] == ["table_unreadable"]
     assert "425/1516" in warnings[0].message
@@ -91,16 +104,16 @@ def test_jammed_pair_with_several_splits_is_left_out_with_a_warning():
     TWO_COLUMNS_JAMMED + "主动公开信息数条4251516其中:1.网站公开条4181509 2.政府公报公开条77受理",
 ])
 def test_jammed_total_is_split_where_its_sub_rows_add_up_to_one_reading(text):
-    figs, warnings = stat_table.extract(text)
-    assert [(f.code, f.value) for f in figs] == [("proactive_total", 425)]
+    figs, warnings = extract(text)
+    assert [(f.code, f.value, f.rule) for f in figs] == [
+        ("proactive_total", 425, "old.pair_parts"), ("proactive_total_cumulative", 1516, "old.pair_parts")]
     assert warnings == []
 
 
 def test_sub_rows_that_fit_several_readings_do_not_decide():
     """old-2015-pingtan-zone: the only sub-row repeats the total, so every reading fits."""
-    figs, _ = stat_table.extract(TWO_COLUMNS_JAMMED + "主动公开文件数条294981916其中:1、政府网站公开数条"
-                                 "2949819162、政府公报公开数条00")
-    assert figs == []
+    assert figures(TWO_COLUMNS_JAMMED + "主动公开文件数条294981916其中:1、政府网站公开数条"
+                   "2949819162、政府公报公开数条00") == {}
 
 
 def test_jammed_pair_is_split_where_the_prose_agrees_with_one_reading():
@@ -146,18 +159,83 @@ def test_requests_closed(rows, expected):
 
 def test_evidence_is_the_row_at_its_offsets():
     text = "前言\n" + TWO_COLUMNS + "受理依申请公开信息总数 条 3 9 其中"
-    (fig,), _ = stat_table.extract(text)
+    (fig, cum), _ = stat_table.extract(text)
     assert text[fig.start:fig.end] == fig.evidence == "受理依申请公开信息总数 条 3 9"
-    assert fig.method == "table"
+    assert fig.method == "table" and fig.rule == "old.pair"
+    assert (cum.code, cum.value, cum.evidence) == ("requests_received_cumulative", 9, fig.evidence)
 
 
 @pytest.mark.parametrize(("digits", "expected"), [
     ("00", [(0, 0)]),
     ("01", [(0, 1)]),
     ("77", [(7, 7)]),
-    ("4251516", [(4, 251516), (42, 51516), (425, 1516)]),
-    ("10", []),          # 1/0: this year above the cumulative total; "0" cannot lead
+    ("4251516", [(4, 251516), (42, 51516), (425, 1516), (4251, 516), (42515, 16), (425151, 6)]),
+    ("10", [(1, 0)]),    # a cumulative 0 beside this year's figure is printed (old-2016-pt-nyn)
+    ("740", [(7, 40), (74, 0)]),
+    ("1000", [(100, 0)]),  # "0" never leads a longer number
     ("0", []),
 ])
 def test_split_jammed(digits, expected):
     assert stat_table.split_jammed(digits) == expected
+
+
+# ---------------------------------------------------------------- issue 8, item 1
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the issue's shapes: "1414" is 14/14, "18373610" is 1837/3610, "03" is 0 and 3
+    ("2014年受理依申请公开信息14条。" + TWO_COLUMNS_JAMMED + "受理依申请公开信息总数条1414其中",
+     {"requests_received": 14}),
+    ("2014年主动公开政府信息1837条。" + TWO_COLUMNS_JAMMED + "主动公开信息数条18373610其中",
+     {"proactive_total": 1837}),
+    (TWO_COLUMNS_JAMMED + "否决公开答复数条03行政复议数条00", {"denied": 0, "review_total": 0}),
+])
+def test_jammed_pairs_of_the_issue(text, expected):
+    assert figures(text) == expected
+
+
+def test_last_years_cumulative_makes_the_split_unique():
+    """At ingest last year's report is known: 1837 + 1773 = 3610, the only such reading."""
+    text = TWO_COLUMNS_JAMMED + "主动公开信息数条18373610其中"
+    assert figures(text) == {}
+    prior = PriorYear(2013, {"proactive_total": Decimal(1773)})
+    figs, warnings = extract(text, prior)
+    assert [(f.code, f.value, f.rule) for f in figs] == [
+        ("proactive_total", 1837, "old.pair_prior"), ("proactive_total_cumulative", 3610, "old.pair_prior")]
+    assert warnings == []
+
+
+def test_without_evidence_a_jammed_pair_is_named_by_a_warning():
+    figs, warnings = extract(TWO_COLUMNS_JAMMED + "受理依申请公开信息总数条1414其中")
+    assert figs == []
+    assert [(w.code, w.figures) for w in warnings] == [("table_unreadable", ("requests_received",))]
+
+
+def test_zero_led_run_is_never_one_number():
+    """"03" where the header was lost: no one-column cell starts with 0, so it is 0 and 3."""
+    figs, warnings = extract("附表\n否决公开答复数条03")
+    assert [(f.code, f.value, f.rule) for f in figs] == [
+        ("denied", 0, "old.pair_digits"), ("denied_cumulative", 3, "old.pair_digits")]
+    assert warnings == []
+
+
+def test_header_far_above_the_first_row_still_makes_two_columns():
+    text = ("六、附表 指标名称 单位 2016年 历年累计" + "(单位:条、件、元;数据截至12月31日)" * 8
+            + " 主动公开文件数条5831294 受理政府信息公开申请总数条99")
+    assert figures(text) == {"requests_received": 9}
+    assert cumulative(text) == {"requests_received_cumulative": 9}
+
+
+def test_prose_mentioning_a_row_label_does_not_start_the_table():
+    """old-2017-pt-hzs style: the sentence before the 附表 names a row label; the header that
+    follows it still opens a two-column table."""
+    text = ("2016年主动公开信息数为1650条,全文电子化率100%。" + "其他工作说明。" * 40
+            + "附表 指标名称 单位 2016年 历年累计 主动公开信息数 条 1650 5000")
+    assert figures(text) == {"proactive_total": 1650}
+
+
+def test_one_column_run_that_begins_with_the_prose_figure_is_not_trusted():
+    """A lost header: "主动公开文件数条740" where the prose says 74 is 74 and a cumulative 0."""
+    text = "2016年我局主动公开政府信息74条。附表 主动公开文件数条740 受理政府信息公开申请总数条0"
+    figs, warnings = extract(text)
+    assert "proactive_total" not in {f.code for f in figs}
+    assert [(w.code, w.figures) for w in warnings] == [("table_unsure", ("proactive_total",))]

@@ -22,19 +22,22 @@ PROSE_ONLY_BEFORE_STANDARD = frozenset({"proactive_total"})
 PROSE_BESIDE_STANDARD_TABLE = frozenset({"fees_yuan", "review_total", "litigation_total"})
 
 
-def extract(layout: str, text: str) -> tuple[list[Figure], list[Warning_]]:
+def extract(layout: str, text: str, *, prior=None) -> tuple[list[Figure], list[Warning_]]:
+    """Figures and warnings of one normalized text; `prior` (result.PriorYear) is last year's
+    report of the same agency, when known."""
+    # Prose first: its figures are evidence for splitting the old tables' jammed pairs.
+    prose_figs, prose_warnings = prose.extract(text)
     if layout in STANDARD_LAYOUTS:
         table_figs, warnings = standard.extract(text)
     elif layout == "mixed":
         # Tables of either era may be present: the standard table first, else an older one.
         table_figs, warnings = standard.extract(text)
         if not table_figs:
-            table_figs, warnings = stat_table.extract(text)
+            table_figs, warnings = stat_table.extract(text, prose_figures=prose_figs, prior=prior)
     else:
         # stat_table_pre2019 and prose: detection keys on a few labels (收到申请数), but Fujian's
         # tables say 受理依申请公开信息总数; the table rules find nothing in true prose.
-        table_figs, warnings = stat_table.extract(text)
-    prose_figs, prose_warnings = prose.extract(text)
+        table_figs, warnings = stat_table.extract(text, prose_figures=prose_figs, prior=prior)
     fill = None
     if layout in STANDARD_LAYOUTS or (layout == "mixed" and _is_standard(table_figs)):
         prose_figs = [f for f in prose_figs if f.code not in PROSE_ONLY_BEFORE_STANDARD]

@@ -5,15 +5,18 @@ optional unit and its numbers. The same rule reads the three shapes crawled page
     "(一)收到申请数 | 件 | 4 |"          cells joined by " | " (HTML/DOCX/PDF tables)
     "主动公开信息数 条 425 1516"          cells flattened with spaces
     "主动公开信息数条4251516其中：1."     cells jammed with no separator
-Tables with a 历年累计 (cumulative) column give two numbers per row; only the first (this year)
-is a figure. A jammed pair is split only where the split is unique (no leading zeros, this year
-not above the cumulative total, the next row's ordinal stripped, or exactly one split agreeing
-with the report's prose); otherwise nothing is recorded and a warning says why.
+Tables with a 历年累计 (cumulative) column give two numbers per row: this year's is the figure,
+the cumulative one is kept under `<code>_cumulative` (next year's parse and the cross-year checks
+read it). A jammed pair ("主动公开文件数条7392238") is split only where something makes the split
+unique (issue 8, item 1): the digits themselves ("99", "00": one split without leading zeros),
+last year's cumulative figure plus this year's (a `PriorYear` context), the row's own sums (a
+total and its numbered sub-rows, in both columns), or exactly one split agreeing with the
+figure the report's prose states. Otherwise nothing is recorded and a warning names the code.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from itertools import product
 
@@ -24,8 +27,9 @@ from reports.parsing.result import fmt_value as _fmt
 # A new table starts where two rows are further apart than this (the same table printed twice,
 # seed 002, is two clusters separated by the whole report text).
 CLUSTER_GAP = 800
-# How far before a table's first row its header (指标名称 | 计量单位 | 2011年度 | 历年累计) is looked for.
-HEADER_WINDOW = 300
+# How far before a table's first row its header (指标名称 | 计量单位 | 2011年度 | 历年累计) is looked
+# for; the header can sit far above the first row (a 附表 heading, notes), never across a "。".
+HEADER_WINDOW = 600
 
 
 def _spaced(label: str) -> str:
@@ -55,7 +59,7 @@ _ORDINAL_AFTER_RE = re.compile(r" ?[、.．](?!\d)")
 _ORDINAL_BEFORE_RE = re.compile(r"(?<!\d)(\d{1,2})\s*[、.．]\s*$")
 # The header of a this-year/cumulative table: "2011 年度 历年累计", "本年度 | 累计" (a 累计 in
 # the prose just before a one-column table is not a header).
-_CUMULATIVE_RE = re.compile(r"(?:本\s*年|年\s*度)[^。,，;；]{0,20}?累\s*计")
+_CUMULATIVE_RE = re.compile(r"(?:本\s*年|年\s*度|\d{4}\s*年)[^。,，;；]{0,20}?累\s*计")
 
 
 @dataclass
@@ -144,13 +148,29 @@ def _clusters(rows: list[_Row]) -> list[list[_Row]]:
     return out
 
 
+def _table_rows(cluster: list[_Row]) -> list[_Row]:
+    """The cluster from its first row with numbers: a sentence that mentions a row label
+    ("主动公开信息数为1650条") does not start a table."""
+    first = next((i for i, r in enumerate(cluster) if r.tokens), len(cluster))
+    return cluster[first:]
+
+
 def _two_columns(text: str, cluster: list[_Row]) -> bool:
     header = text[max(0, cluster[0].start - HEADER_WINDOW):cluster[0].start]
+    header = header[header.rfind("。") + 1:]
     if _CUMULATIVE_RE.search(header):
         return True
     with_tokens = [r for r in cluster if r.tokens]
     pairs = sum(1 for r in with_tokens if len(r.tokens) == 2 and not r.tokens[1].jammed)
-    return bool(with_tokens) and pairs * 2 > len(with_tokens)
+    # "00", "03": no cell of a one-column table starts with 0, so two cells were run together
+    zeros = sum(1 for r in with_tokens if r.tokens[0].jammed and len(r.tokens) == 1
+                and _stripped(r) is not None and len(_stripped(r)) > 1 and _stripped(r)[0] == "0")
+    return bool(with_tokens) and (pairs * 2 > len(with_tokens) or zeros * 2 > len(with_tokens))
+
+
+def _stripped(row: _Row) -> str | None:
+    tok = row.tokens[0]
+    return _strip_ordinal(tok.digits, row) if tok.ordinal_tail else tok.digits
 
 
 def _valid(digits: str) -> bool:
@@ -158,12 +178,13 @@ def _valid(digits: str) -> bool:
 
 
 def split_jammed(digits: str) -> list[tuple[int, int]]:
-    """Every reading of a this-year/cumulative pair run together: no leading zeros, and this
-    year's figure not above the cumulative one (which includes it)."""
+    """Every reading of a this-year/cumulative pair run together, without leading zeros.
+    The cumulative column is not assumed to be the larger: reports print a cumulative 0 beside
+    this year's 74 (old-2016-pt-nyn), so only evidence picks among the readings."""
     out = []
     for i in range(1, len(digits)):
         a, b = digits[:i], digits[i:]
-        if _valid(a) and _valid(b) and int(a) <= int(b):
+        if _valid(a) and _valid(b):
             out.append((int(a), int(b)))
     return out
 
@@ -175,6 +196,8 @@ class _Reading:
     end: int
     candidates: list[tuple[int, int]] = field(default_factory=list)  # (this year, cumulative)
     problem: str | None = None
+    rule: str = "old.row"
+    cumulative: Decimal | None = None
 
 
 def _read(row: _Row, two_columns: bool) -> _Reading:
@@ -190,9 +213,14 @@ def _read(row: _Row, two_columns: bool) -> _Reading:
                 return _Reading(row, None, tok.end, problem=f"“{tok.digits}”无法与下一行序号分开")
         if len(tokens) > 1:
             return _Reading(row, None, tokens[-1].end, problem="一列表格中出现多个数字")
+        if len(digits) > 1 and digits[0] == "0" and digits[1] != ".":
+            return _Reading(row, None, tok.end, problem=f"“{digits}”以0开头，可能是本年度与累计两列连写")
         return _Reading(row, Decimal(digits), tok.end if digits == tok.digits else tok.start + len(digits))
     if len(tokens) == 2:
-        return _Reading(row, Decimal(tokens[0].digits), tokens[1].end)
+        if not all(_valid(t.digits.split(".")[0]) for t in tokens):
+            return _Reading(row, None, tokens[1].end, problem="数字以0开头")
+        return _Reading(row, Decimal(tokens[0].digits), tokens[1].end, rule="old.pair",
+                        cumulative=Decimal(tokens[1].digits))
     if len(tokens) > 2:
         return _Reading(row, None, tokens[-1].end, problem="数字多于两列")
     tok = tokens[0]
@@ -209,7 +237,8 @@ def _read(row: _Row, two_columns: bool) -> _Reading:
     end = tok.start + len(digits)
     splits = split_jammed(digits)
     if len(splits) == 1:
-        return _Reading(row, Decimal(splits[0][0]), end)
+        return _Reading(row, Decimal(splits[0][0]), end, rule="old.pair_digits",
+                        cumulative=Decimal(splits[0][1]))
     if not splits:
         return _Reading(row, None, end, problem=f"“{digits}”不能拆成本年度与累计两列")
     return _Reading(row, None, end, candidates=splits,
@@ -233,14 +262,20 @@ def _code(row: _Row, group: str | None) -> str | None:
     return code if metrics.is_known(code) else None
 
 
-def extract(text: str) -> tuple[list[Figure], list[Warning_]]:
+def extract(text: str, *, prose_figures=(), prior=None) -> tuple[list[Figure], list[Warning_]]:
     """Return the figures of every older statistics table in `text`, with warnings for rows
-    whose numbers cannot be read with certainty."""
+    whose numbers cannot be read with certainty. `prose_figures` are what the report's
+    sentences state (evidence for jammed pairs); `prior` is last year's report of the same
+    agency (result.PriorYear), whose cumulative figures make a jammed pair's split unique."""
     rows = _find_rows(text)
     warnings: list[Warning_] = []
     found: dict[str, list[tuple[Figure, str | None]]] = {}
     ambiguous: list[tuple[str, _Reading]] = []
+    unsure: list[tuple[str, _Reading]] = []
     for cluster in _clusters(rows):
+        cluster = _table_rows(cluster)
+        if not cluster:
+            continue
         two = _two_columns(text, cluster)
         group = None
         for row in cluster:
@@ -256,17 +291,44 @@ def extract(text: str) -> tuple[list[Figure], list[Warning_]]:
                 elif reading.problem != "no value":
                     warnings.append(_unreadable(code, text, reading))
                 continue
-            found.setdefault(code, []).append((_figure(code, text, reading), row.unit))
-    ambiguous = [(code, r) for code, r in ambiguous if not _resolve_with_parts(text, code, r, found)]
-    if ambiguous:
-        _resolve_with_prose(text, ambiguous, found, warnings)
+            if not two and row.tokens[0].jammed:
+                unsure.append((code, reading))
+            _add(found, code, text, reading)
+    stated = _prose_values(prose_figures)
+    ambiguous = [(code, r) for code, r in ambiguous
+                 if not (_resolve_with_prior(text, code, r, found, prior)
+                         or _resolve_with_parts(text, code, r, found))]
+    for code, reading in ambiguous:
+        if not _resolve_with_prose(text, code, reading, found, stated):
+            warnings.append(_unreadable(code, text, reading))
+    for code, reading in unsure:
+        _distrust_against_prose(text, code, reading, found, stated, warnings)
     figures = _settle(found, warnings)
     return _outcome_total(figures, warnings), warnings
 
 
+def _add(found, code: str, text: str, reading: _Reading) -> None:
+    """Record a reading: this year's figure, and the cumulative column's under
+    `<code>_cumulative` where the catalog has that code."""
+    fig = _figure(code, text, reading)
+    found.setdefault(code, []).append((fig, reading.row.unit))
+    cumulative = code + metrics.CUMULATIVE_SUFFIX
+    if reading.cumulative is not None and metrics.is_known(cumulative):
+        found.setdefault(cumulative, []).append(
+            (replace(fig, code=cumulative, value=reading.cumulative), reading.row.unit))
+
+
+def _prose_values(prose_figures) -> dict[str, set[Decimal]]:
+    stated: dict[str, set[Decimal]] = {}
+    for fig in prose_figures:
+        stated.setdefault(fig.code, set()).add(fig.value)
+    return stated
+
+
 def _figure(code: str, text: str, reading: _Reading) -> Figure:
     start = reading.row.start
-    return Figure(code, reading.value, text[start:reading.end], start, reading.end, "table")
+    return Figure(code, reading.value, text[start:reading.end], start, reading.end, "table",
+                  rule=reading.rule)
 
 
 def _unreadable(code: str, text: str, reading: _Reading) -> Warning_:
@@ -313,6 +375,23 @@ def _cumulative(digits: str, reading: _Reading) -> int:
     return int(run[len(str(int(reading.value))):])
 
 
+def _take(text, code, reading: _Reading, split: tuple[int, int], rule: str, found) -> None:
+    reading.value, reading.cumulative, reading.rule = Decimal(split[0]), Decimal(split[1]), rule
+    _add(found, code, text, reading)
+
+
+def _resolve_with_prior(text, code, reading, found, prior) -> bool:
+    """Exactly one reading whose cumulative figure is last year's cumulative plus this year's."""
+    last = prior.cumulative.get(code) if prior is not None else None
+    if last is None:
+        return False
+    fitting = [(a, b) for a, b in reading.candidates if Decimal(b) == last + a]
+    if len(fitting) != 1:
+        return False
+    _take(text, code, reading, fitting[0], "old.pair_prior", found)
+    return True
+
+
 def _resolve_with_parts(text, code, reading, found) -> bool:
     """A jammed total is taken where exactly one of its readings equals the sum of its
     sub-rows' readings in both columns (old-2011-pingtan-county: 4251516 = 418/1509 + 7/7)."""
@@ -325,30 +404,47 @@ def _resolve_with_parts(text, code, reading, found) -> bool:
     if size > MAX_COMBINATIONS:
         return False
     sums = {(sum(a for a, _ in combo), sum(b for _, b in combo)) for combo in product(*parts)}
-    fitting = {a for a, b in reading.candidates if (a, b) in sums}
+    fitting = {(a, b) for a, b in reading.candidates if (a, b) in sums}
     if len(fitting) != 1:
         return False
-    reading.value = Decimal(fitting.pop())
-    found.setdefault(code, []).append((_figure(code, text, reading), reading.row.unit))
+    _take(text, code, reading, fitting.pop(), "old.pair_parts", found)
     return True
 
 
-def _resolve_with_prose(text, ambiguous, found, warnings):
+def _resolve_with_prose(text, code, reading, found, stated) -> bool:
     """A jammed pair with several readings is taken only where exactly one reading agrees with
-    the figure the report's prose states for the same code (old-2015-pingtan-zone: 294981916)."""
-    from reports.parsing.layouts import prose  # late import: prose does not depend on tables
+    the one figure the report's prose states for the same code (old-2015-pingtan-zone:
+    294981916; old-2017-pt-hzs: 7392238 and "主动公开政府信息739条")."""
+    values = stated.get(code, set())
+    agreeing = [(a, b) for a, b in reading.candidates if Decimal(a) in values]
+    if len(values) != 1 or len(agreeing) != 1:
+        return False
+    _take(text, code, reading, agreeing[0], "old.pair_prose", found)
+    return True
 
-    stated: dict[str, set[Decimal]] = {}
-    for fig in prose.extract(text)[0]:
-        stated.setdefault(fig.code, set()).add(fig.value)
-    for code, reading in ambiguous:
-        values = stated.get(code, set())
-        agreeing = [a for a, _ in reading.candidates if Decimal(a) in values]
-        if len(values) == 1 and len(agreeing) == 1:
-            reading.value = Decimal(agreeing[0])
-            found.setdefault(code, []).append((_figure(code, text, reading), reading.row.unit))
-        else:
-            warnings.append(_unreadable(code, text, reading))
+
+def _distrust_against_prose(text, code, reading, found, stated, warnings) -> None:
+    """A one-column table's number run straight into its label may be two columns whose header
+    was lost: where the prose states the code as a figure whose digits begin that run
+    ("主动公开文件数条740" against "主动公开政府信息74条"), the table reading is unsure and
+    the prose figure stands (never an unsure table reading over a prose figure)."""
+    values = stated.get(code, set())
+    digits = _fmt(reading.value)
+    if len(values) != 1 or reading.value in values:
+        return
+    said = _fmt(next(iter(values)))
+    if not (digits.startswith(said) and len(digits) > len(said)):
+        return
+    kept = [(f, u) for f, u in found.get(code, []) if f.start != reading.row.start]
+    if kept:
+        found[code] = kept
+    else:
+        found.pop(code, None)
+    row_text = text[reading.row.start:reading.end]
+    warnings.append(Warning_(
+        "table_unsure",
+        f"统计表行“{row_text[:40]}”的数字“{digits}”可能是本年度与累计两列连写，"
+        f"文字部分为 {said}；未采用表格数值", (code,)))
 
 
 def _settle(found, warnings) -> list[Figure]:
@@ -356,7 +452,8 @@ def _settle(found, warnings) -> list[Figure]:
     nothing is recorded."""
     out = []
     for code, copies in found.items():
-        values = {_in_yuan(fig, unit) if code == "fees_yuan" else fig.value for fig, unit in copies}
+        fee = code in ("fees_yuan", "fees_yuan" + metrics.CUMULATIVE_SUFFIX)
+        values = {_in_yuan(fig, unit) if fee else fig.value for fig, unit in copies}
         if len(values) > 1:
             warnings.append(Warning_(
                 "table_copies_disagree",
@@ -364,14 +461,14 @@ def _settle(found, warnings) -> list[Figure]:
                 (code,)))
             continue
         fig, unit = copies[0]
-        if code == "fees_yuan":
+        if fee:
             yuan = _in_yuan(fig, unit)
             if yuan is None:
                 warnings.append(Warning_(
                     "fee_unit_unknown", f"费用行“{fig.evidence[:40]}”未注明单位（元或万元）；未记录",
                     (code,)))
                 continue
-            fig = Figure(code, yuan, fig.evidence, fig.start, fig.end, fig.method)
+            fig = replace(fig, value=yuan)
         out.append(fig)
     return sorted(out, key=lambda f: f.start)
 
@@ -388,6 +485,5 @@ def _outcome_total(figures: list[Figure], warnings) -> list[Figure]:
         return figures
     parts = [by_code[c].value for c in metrics.OLD_TABLE_OUTCOME_PARTS if c in by_code]
     if parts and sum(parts) == closed.value:
-        figures.append(Figure("outcome_total", closed.value, closed.evidence, closed.start,
-                              closed.end, "table"))
+        figures.append(replace(closed, code="outcome_total", rule="old.closed_as_total"))
     return figures
