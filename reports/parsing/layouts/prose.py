@@ -24,7 +24,7 @@ NUM = r"(?<!\d)(?<!\d[,.])(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*(?:件|起|条|宗|份
 MONEY = r"(?<!\d)(?<!\d[,.])(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|元)"
 # What a disclosure request is called: 政府信息公开(的信函)申请, 依申请公开(信息), 政府信息依申请公开 ...
 REQUEST = (r"(?:(?:政府)?信息公开(?:的)?[\u4e00-\u9fff]{0,4}?申请|政府信息依申请公开|依申请信息公开"
-           r"|依申请公开(?:政府)?(?:信息)?(?:事项)?|申请事项)")
+           r"|依申请公开(?:政府)?(?:信息)?(?:事项)?|申请公开(?:政府)?信息|申请事项)")
 RECEIVE = r"(?:收到|受理|办理|接到|接收)"
 NEGATION = r"(?:未|没有|无)"
 # A clause is about disclosure when one of these precedes its review/lawsuit words.
@@ -79,7 +79,8 @@ PROACTIVE = re.compile(
 # Under a 主动公开 section heading a plain total counts too: "二、主动公开政府信息情况 … 2017年共
 # 发布信息1669条" (old-2017-hebei-jyt); elsewhere "共发布信息" may be news items.
 PROACTIVE_IN_SECTION = re.compile(rf"(?:全年)?共(?:发布|公开)(?:政府)?信息\s*{NUM}(?!以上)")
-PROACTIVE_PART = re.compile(r"各|累计|截至|截止|其中[^,，]*?(?:部门|乡镇|单位|科室|处室)")
+# "其中全文电子化主动公开信息35条" is part of the total before it (old-2013-pt-zfj)
+PROACTIVE_PART = re.compile(r"各|累计|截至|截止|其中")
 
 CASE_COUNT = {
     # "行政复议案件3件", or number first: "收到1份有关政府信息公开行政复议申请" (old-2013-pingtan-zone)
@@ -118,7 +119,7 @@ def extract(text: str) -> tuple[list[Figure], list[Warning_]]:
         if "费" in sentence:
             found += _fee_figures(text, start, end, titles)
         if "行政" in sentence:
-            found += _case_figures(text, start, end, warnings)
+            found += _case_figures(text, start, end, warnings, titles)
         if "主动公开" in sentence or "主动公开" in titles.section_at(start):
             found += _proactive_figures(text, start, end, titles)
     return _one_per_code(found, warnings), warnings
@@ -153,8 +154,8 @@ class _Titles:
         return self.text[at:at + 30] if at or self.text[:1] in "一二三四五六七八九十" else ""
 
 
-def _fig(code, value, text, start, end) -> Figure:
-    return Figure(code, _number(value), text[start:end], start, end, "prose")
+def _fig(code, value, text, start, end, rule) -> Figure:
+    return Figure(code, _number(value), text[start:end], start, end, "prose", rule=rule)
 
 
 def _number(digits) -> Decimal:
@@ -174,10 +175,11 @@ def _request_figures(text, start, end, titles):
                     and "依申请" not in titles.at(m.start()):
                 continue
             taken.append(m.span())
-            out.append(_fig(code, m.group("n"), text, m.start(), m.end()))
+            rule_id = "prose.received" if code == "requests_received" else "prose.answers"
+            out.append(_fig(code, m.group("n"), text, m.start(), m.end(), rule_id))
     for m in REQUESTS_NONE.finditer(text, start, end):
         if not re.search(r"复议|诉讼", m.group(0)):
-            out.append(_fig("requests_received", 0, text, m.start(), m.end()))
+            out.append(_fig("requests_received", 0, text, m.start(), m.end(), "prose.received_none"))
     return out
 
 
@@ -196,20 +198,24 @@ def _fee_figures(text, start, end, titles):
     for rule in FEE_RULES:
         for m in rule.finditer(text, start, end):
             value = _number(m.group("n")) * UNIT_TO_YUAN[m.group("unit")]
-            out.append(Figure("fees_yuan", value, m.group(0), m.start(), m.end(), "prose"))
+            out.append(Figure("fees_yuan", value, m.group(0), m.start(), m.end(), "prose",
+                              rule="prose.fees"))
     sentence = text[start:end]
     if FEE_CONTEXT.search(sentence) or "收费" in titles.at(start):
         for rule in FEES_NONE:
             for m in rule.finditer(text, start, end):
-                out.append(_fig("fees_yuan", 0, text, m.start(), m.end()))
+                out.append(_fig("fees_yuan", 0, text, m.start(), m.end(), "prose.fees_none"))
     return out
 
 
-def _case_figures(text, start, end, warnings):
+def _case_figures(text, start, end, warnings, titles):
     """Review and lawsuit counts, clause by clause; a clause counts only when it (or the clause
-    before it, which it continues) ties the cases to disclosure."""
+    before it, which it continues) ties the cases to disclosure. A denial of any case at all
+    ("未收到申请行政复议、提起行政诉讼") needs no such tie inside the report's review section
+    (old-2011-pt-hyj: "四、行政复议和诉讼情况"): no case at all means no disclosure case."""
     out = []
     chained = False
+    in_case_section = bool(re.search(r"复议|诉讼", titles.section_at(start)))
     title = HEADING_TITLE.match(text, start, end)
     if title:
         start = title.end()
@@ -223,6 +229,11 @@ def _case_figures(text, start, end, warnings):
         qualified = bool(re.search(DISCLOSURE, clause[:first_word])) or chained
         chained = qualified
         if not qualified:
+            negation = CASES_NONE.search(clause)
+            if in_case_section and negation and negation.start() < first_word \
+                    and not re.search(r"\d", YEAR.sub("", clause)):
+                out += [_fig(code, 0, text, c_start + negation.start(), c_end, "prose.cases_none")
+                        for code in words]
             continue
         combined = CASES_COMBINED.search(clause)
         if combined:
@@ -236,26 +247,27 @@ def _case_figures(text, start, end, warnings):
             m = next(filter(None, (r.search(text, c_start, c_end) for r in CASE_COUNT[code])), None)
             if m:
                 counted = True
-                out.append(_fig(code, m.group("n"), text, m.start(), m.end()))
+                out.append(_fig(code, m.group("n"), text, m.start(), m.end(), "prose.cases"))
         if counted or re.search(r"\d", YEAR.sub("", clause)):
             continue
         negation = CASES_NONE.search(clause)
         if negation and negation.start() < first_word:
             for code in words:
-                out.append(_fig(code, 0, text, c_start + negation.start(), c_end))
+                out.append(_fig(code, 0, text, c_start + negation.start(), c_end, "prose.cases_none"))
     return out
 
 
 def _proactive_figures(text, start, end, titles):
     out = []
-    rules = [PROACTIVE]
+    rules = [(PROACTIVE, "prose.proactive")]
     if "主动公开" in titles.section_at(start):
-        rules.append(PROACTIVE_IN_SECTION)
+        rules.append((PROACTIVE_IN_SECTION, "prose.proactive_section"))
     for c_start, c_end in _spans(CLAUSE_END, text, start, end):
-        for m in (m for rule in rules for m in rule.finditer(text, c_start, c_end)):
-            if PROACTIVE_PART.search(text[c_start:m.start()]):
-                continue
-            out.append(_fig("proactive_total", m.group("n"), text, m.start(), m.end()))
+        for rule, rule_id in rules:
+            for m in rule.finditer(text, c_start, c_end):
+                if PROACTIVE_PART.search(text[c_start:m.start()]):
+                    continue
+                out.append(_fig("proactive_total", m.group("n"), text, m.start(), m.end(), rule_id))
     return out
 
 
