@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from reports.parsing.issued import stated_date
 from reports.parsing.result import Metadata, Warning_
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
@@ -111,7 +112,8 @@ def report_year(text: str) -> int | None:
 
 
 def extract_metadata(text: str, *, divisions=None) -> Metadata:
-    """Agency, year, region and title of one normalized report text."""
+    """Agency, year, region, title and stated date of one normalized report text."""
+    normalized = text
     text = chinese_years_to_digits(text)
     fields, body = split_header(text)
     title, title_prev = _title(fields, body)
@@ -120,6 +122,8 @@ def extract_metadata(text: str, *, divisions=None) -> Metadata:
     if year_note:
         warnings.append(year_note)
     agency, agency_note = _agency(body, title, title_prev, divisions)
+    if agency and not agency_note:
+        agency, agency_note = _office_of_department(agency, body)
     if agency_note:
         warnings.append(agency_note)
     province = city = county = code = None
@@ -132,8 +136,14 @@ def extract_metadata(text: str, *, divisions=None) -> Metadata:
             city = region.prefecture.name if region.prefecture else None
             county = region.county.name if region.county else None
             code = region.code
+    stated, stated_notes = stated_date(normalized, year=year)
+    warnings += stated_notes
     return Metadata(agency=agency, year=year, province=province, city=city, county=county,
-                    region_code=code, multi_year=multi_year, title=title, warnings=tuple(warnings))
+                    region_code=code, multi_year=multi_year, title=title,
+                    issued_on=stated.value if stated else None,
+                    issued_on_evidence=stated.evidence if stated else "",
+                    issued_on_start=stated.start if stated else None,
+                    issued_on_end=stated.end if stated else None, warnings=tuple(warnings))
 
 
 # ---------------------------------------------------------------- title
@@ -274,6 +284,25 @@ def _agency(body: str, title: str | None, title_prev: str | None, divisions):
             return full, Warning_("agency_from_short_name",
                                   f"报告只以简称“省{m.group(1)}”自称，机构名称按省名补全为“{full}”", ())
     return None, None
+
+
+_DEPARTMENT_OFFICE = re.compile(r"^(?P<dept>.+(?P<end>[局厅委]))办公室$")
+
+
+def _office_of_department(agency: str, body: str):
+    """(agency, warning): a title naming a department's own office ("…综合执法局办公室", which
+    compiles the report) where the report speaks as the department ("我局") is the
+    department's report (old-2017-pt-zhz); a government office speaking as itself ("我办",
+    平潭综合实验区管委会办公室) stays as it is."""
+    m = _DEPARTMENT_OFFICE.match(agency)
+    if not m:
+        return agency, None
+    refs = Counter(r.group(1) for r in _SELF_REF.finditer(body))
+    if not refs or refs.most_common(1)[0][0] != m.group("end"):
+        return agency, None
+    dept = m.group("dept")
+    return dept, Warning_("agency_from_office",
+                          f"标题署名为“{agency}”，报告以“我{m.group('end')}”自称，机构记为“{dept}”")
 
 
 def _agency_from_title(title: str, divisions) -> str | None:

@@ -135,7 +135,9 @@ def test_corpus_html_drops_site_chrome(name):
     out = extract_text((HTML / name).read_bytes(), filename=name)
     head = out.text[:300]
     assert "当前位置" not in head and "微信 微博" not in out.text
-    assert "政府信息公开" in out.text.split("\n")[0]  # the page title leads
+    first, second = out.text.split("\n")[:2]
+    assert first.startswith("发布时间: 20")  # the page's publication date, then its title
+    assert "政府信息公开" in second
 
 
 # ---------------------------------------------------------------- DOCX

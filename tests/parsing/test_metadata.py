@@ -200,3 +200,16 @@ def test_gazetteer_region_chain(gazetteer):
     municipal = gazetteer.region_of("110108")
     assert (municipal.province.name, municipal.prefecture, municipal.county.name) == ("北京市", None, "海淀区")
     assert gazetteer.contains("350000", "350128") and not gazetteer.contains("110000", "350128")
+
+
+@pytest.mark.parametrize(("body", "agency", "expected", "warned"), [
+    ("我局2017年主动公开信息。我局将继续努力。", "平潭综合实验区综合执法局办公室", "平潭综合实验区综合执法局", True),
+    ("我办2019年主动公开信息。", "平潭综合实验区管委会办公室", "平潭综合实验区管委会办公室", False),
+    ("我局2017年主动公开信息。", "福州市人民政府办公厅", "福州市人民政府办公厅", False),
+])
+def test_a_departments_office_signs_for_the_department(body, agency, expected, warned):
+    """old-2017-pt-zhz: titled …综合执法局办公室, written as 我局."""
+    from reports.parsing.metadata import _office_of_department
+
+    name, note = _office_of_department(agency, body)
+    assert name == expected and (note is not None) == warned

@@ -59,6 +59,11 @@ def html_to_text(html: str) -> str:
     text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
     if title and title not in text[:500]:
         text = f"{title}\n{text}"
+    published = _published(doc)
+    if published:
+        # as crawlers write it: the page's publication date is the report's date when it is
+        # not signed (issue 9; html-2019-pingtan: <meta name="PubDate" content="2020-01-20 15:22">)
+        text = f"发布时间: {published}\n{text}"
     return text
 
 
@@ -75,6 +80,19 @@ def _page_title(doc) -> str | None:
     title = doc.find(".//title")
     if title is not None and len(title) == 0 and title.text:
         return " ".join(title.text.split()) or None
+    return None
+
+
+_PUBLISHED_META = frozenset(("pubdate", "publishdate", "publish_date", "firstpublishedtime"))
+
+
+def _published(doc) -> str | None:
+    """The publication date the page's CMS records (TRS and most others: meta PubDate)."""
+    for meta in doc.iter("meta"):
+        if (meta.get("name") or "").lower() in _PUBLISHED_META:
+            value = " ".join((meta.get("content") or "").split())
+            if re.match(r"(?:19|20)\d\d[-/.年]\d{1,2}", value):
+                return value
     return None
 
 
