@@ -40,7 +40,14 @@ def parse_report(data: bytes, *, filename: str, divisions=None, prior: PriorYear
     norm = normalize.normalize(extracted.text)
     layout = detect.detect_layout(norm.text)
     meta = metadata.extract_metadata(norm.text, divisions=divisions)
-    figures, warnings = layouts.extract(layout, norm.text, prior=prior)
+    other_kind = detect.not_a_report(meta.title)
+    if other_kind:
+        # A notice or letter about disclosure work states no report figures: none are read,
+        # and the warning sends it to review (issue 8, item 6).
+        layout, figures = detect.NOT_A_REPORT, []
+        warnings = [Warning_("not_a_report", f"{other_kind}；未读取任何指标，请核对是否上传错了文件")]
+    else:
+        figures, warnings = layouts.extract(layout, norm.text, prior=prior)
     warnings = list(meta.warnings) + list(extracted.warnings) + list(warnings)
     warnings += checks.run_checks(figures, year=meta.year, multi_year=meta.multi_year)
     if extracted.page_starts:

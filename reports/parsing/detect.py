@@ -12,6 +12,8 @@
 """
 from __future__ import annotations
 
+import re
+
 from reports.parsing.metadata import report_year
 from reports.parsing.metrics import (
     OLD_TABLE_HEADERS, OLD_TABLE_PROSE_LABELS, OLD_TABLE_ROWS, STANDARD_ROW_KEYS,
@@ -19,6 +21,8 @@ from reports.parsing.metrics import (
 )
 
 LAYOUTS = ("standard_2021", "standard_2019", "stat_table_pre2019", "prose", "mixed")
+# Not a layout of a report: a notice, letter or guide uploaded by mistake (not_a_report()).
+NOT_A_REPORT = "not_a_report"
 
 # Labels of the template's section 三 table (any three of them mean a table is present).
 STANDARD_TABLE = tuple(STANDARD_ROW_KEYS[c][0] for c in STANDARD_TABLE_ROWS) + STANDARD_TABLE_HEADERS
@@ -63,3 +67,29 @@ def _template_version(compact: str, text: str) -> str:
     # No distinguishing rows survived: the template in force for the year reported on decides.
     year = report_year(text)
     return "standard_2019" if year is not None and year <= 2020 else "standard_2021"
+
+
+# What a document that is not an annual report calls itself at the end of its title: a notice,
+# a letter, measures, a guide, a catalogue … (issue 8, item 6).
+_OTHER_KIND = re.compile(r"(?:通知|函|意见|办法|规定|细则|指南|目录|批复|决定|公告|通告|方案|要点|条例|"
+                         r"解释|制度|规则|命令|令)\s*$")
+# A letter that carries the report ("关于报送《2015年政府信息公开工作年度报告》的函") is the report.
+_CARRIES_REPORT = re.compile(r"《[^》]*(?:报告|年报|总结)[^》]*》")
+# "关于报备…目录的报告" reports something else to a superior: an annual report names a year.
+_REPORT_ON_A_YEAR = re.compile(r"(?:19|20)\d\d\s*年|年度|年报")
+
+
+def not_a_report(title: str | None) -> str | None:
+    """Why a document is not an annual disclosure report, judged by its title (None when it may
+    be one, or has no title): the title names another kind of document, or a report to a
+    superior about something other than a year's work."""
+    if not title:
+        return None
+    title = "".join(title.split())
+    if _CARRIES_REPORT.search(title):
+        return None
+    if _OTHER_KIND.search(title):
+        return f"标题“{title[:60]}”表明这是{_OTHER_KIND.search(title).group()}，不是年度报告"
+    if title.startswith("关于") and title.endswith("报告") and not _REPORT_ON_A_YEAR.search(title):
+        return f"标题“{title[:60]}”是就其他事项的报告，没有报告年度"
+    return None

@@ -43,7 +43,7 @@ def _corpus():
     for js in sorted(CORPUS_DIR.rglob("*.json")):
         truth = json.loads(js.read_text(encoding="utf-8"))
         report = js.parent / truth["file"]
-        if report.is_file():
+        if report.is_file() and truth["format"] != "not_a_report":  # judged by title, below
             yield pytest.param(report, truth["format"], id=js.stem)
 
 
@@ -53,3 +53,33 @@ def test_corpus_formats(path, expected):
     text = normalize(extract_text(path.read_bytes(), filename=path.name).text).text
     assert detect_layout(text) == expected
     assert expected in LAYOUTS
+
+
+@pytest.mark.parametrize(("title", "other"), [
+    ("国务院办公厅政府信息与政务公开办公室关于政府信息公开工作年度报告有关事项的通知", True),
+    ("关于报备平潭县国土资源局政府信息公开指南试行平潭县国土资源局政府信息公开目录试行报告", True),
+    ("福建省人民政府办公厅关于印发2018年政务公开工作主要任务分解表的通知", True),
+    ("平潭县地方税务局依申请公开政府信息暂行办法", True),
+    # reports, whatever their wording
+    ("平潭综合实验区行政审批局关于2017年政府信息公开工作年度报告", False),
+    ("浙江省国土资源厅关于报送《浙江省国土资源厅政府信息公开工作总结》的函", False),
+    ("2013年北京市国土资源局海淀分局政府信息公开工作报告", False),
+    ("本年度报告", False),
+    (None, False),
+])
+def test_documents_that_are_not_annual_reports(title, other):
+    """Issue 8, item 6: judged by what the title says the document is."""
+    from reports.parsing.detect import not_a_report
+
+    assert (not_a_report(title) is not None) == other
+
+
+@pytest.mark.parametrize("name", ["nar-2012-pt-gtj-guide.txt", "nar-2019-gov-notice.txt"])
+def test_corpus_documents_that_are_not_reports_are_named_so(name):
+    from agencies.divisions import default_gazetteer
+    from reports.parsing import parse_report
+
+    path = CORPUS_DIR / "not-reports" / name
+    result = parse_report(path.read_bytes(), filename=name, divisions=default_gazetteer())
+    assert result.layout == "not_a_report" and result.figures == ()
+    assert "not_a_report" in [w.code for w in result.warnings]
