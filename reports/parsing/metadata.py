@@ -77,7 +77,10 @@ DEPARTMENT_SHORT = {
     "国土资源厅": "国土资源厅", "自然资源厅": "自然资源厅", "生态环境厅": "生态环境厅",
     "农业农村厅": "农业农村厅", "环保厅": "环境保护厅",
 }
-_DEPT_SHORT = re.compile("省(" + "|".join(sorted(DEPARTMENT_SHORT, key=len, reverse=True)) + ")")
+# "省交通运输厅" (the full department name after a bare 省) is expanded the same way (issue 8,
+# item 4): the province is named elsewhere in the text.
+DEPARTMENT_NAMES = {**{full: full for full in DEPARTMENT_SHORT.values()}, **DEPARTMENT_SHORT}
+_DEPT_SHORT = re.compile("省(" + "|".join(sorted(DEPARTMENT_NAMES, key=len, reverse=True)) + ")")
 
 
 def chinese_years_to_digits(text: str) -> str:
@@ -280,9 +283,9 @@ def _agency(body: str, title: str | None, title_prev: str | None, divisions):
     if m and divisions is not None:
         province = _provinces_in(body, divisions)
         if province:
-            full = province.most_common(1)[0][0] + DEPARTMENT_SHORT[m.group(1)]
+            full = province.most_common(1)[0][0] + DEPARTMENT_NAMES[m.group(1)]
             return full, Warning_("agency_from_short_name",
-                                  f"报告只以简称“省{m.group(1)}”自称，机构名称按省名补全为“{full}”", ())
+                                  f"报告只以“省{m.group(1)}”自称，未写省名，机构名称按文中的省名补全为“{full}”", ())
     return None, None
 
 

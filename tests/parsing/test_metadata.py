@@ -68,6 +68,8 @@ def test_title_rules(gazetteer, text, agency, year):
     ("按照《河北省人民政府办公厅关于印发要点的通知》,2017年我局……", None),
     # a provincial department that only calls itself by its short name
     ("《河北省人民政府办公厅印发<意见>的通知》。2017年省人社厅认真贯彻……省人社厅", "河北省人力资源和社会保障厅"),
+    # the full department name after a bare 省, the province only in a cited document (issue 8, item 4)
+    ("按照《福建省政府信息公开办法》要求,2018年省交通运输厅认真落实……", "福建省交通运输厅"),
 ])
 def test_body_rules(gazetteer, text, agency):
     assert meta(text, gazetteer).agency == agency
