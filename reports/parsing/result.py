@@ -55,6 +55,14 @@ class PriorYear:
     year: int
     cumulative: Mapping[str, Decimal] = field(default_factory=dict)
 
+    @classmethod
+    def from_figures(cls, year: int, values: Mapping[str, Decimal]) -> "PriorYear":
+        """The context given by last year's figures ({code: value}, as stored)."""
+        from reports.parsing.metrics import CUMULATIVE_SUFFIX
+
+        return cls(year, {code[:-len(CUMULATIVE_SUFFIX)]: Decimal(value)
+                          for code, value in values.items() if code.endswith(CUMULATIVE_SUFFIX)})
+
 
 @dataclass(frozen=True)
 class Metadata:

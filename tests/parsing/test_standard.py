@@ -346,3 +346,23 @@ def test_corpus_table_figures(path, truth):
     for code in KNOWN_GAPS.get(truth["id"], ()):
         expected.pop(code, None)
     assert got == expected
+
+
+@pytest.mark.parametrize(("old", "new", "code", "value"), [
+    # issue 8, item 2: blank cells dropped, "33" is 自然人 3 and 总计 3; "(七)总计55"
+    ("(七)总计630020469", "(七)总计55", "outcome_total", 5),
+    ("(七)总计630020469", "(七)总计3 3", "outcome_total", 3),
+])
+def test_row_with_dropped_blank_cells_gives_its_total(old, new, code, value):
+    figures, warnings = standard.extract(JAMMED_2021.replace(old, new))
+    fig = next(f for f in figures if f.code == code)
+    assert (fig.value, fig.rule) == (value, "std.short_row")
+    assert not any(f.code.startswith(code + "_") for f in figures)  # columns unknown
+    assert warnings == [] or all(code not in w.figures for w in warnings if w.code == "split_failed")
+
+
+@pytest.mark.parametrize("short", ["(七)总计12", "(七)总计100", "(七)总计5"])
+def test_short_row_without_a_unique_reading_is_left_out_with_a_warning(short):
+    figures, warnings = standard.extract(JAMMED_2021.replace("(七)总计630020469", short))
+    assert "outcome_total" not in {f.code for f in figures}
+    assert ("split_failed", ("outcome_total",)) in [(w.code, w.figures) for w in warnings]

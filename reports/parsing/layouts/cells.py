@@ -40,7 +40,8 @@ class Cells:
 
     `values[i]` is the certain value of column i, or None (blank cell, or not certain).
     `status`: "stated" (cells separated in the source), "split" (a jammed run with exactly one
-    reading), "partial" (several readings; only the columns they agree on are kept), "blank"
+    reading), "partial" (several readings; only the columns they agree on are kept), "short"
+    (fewer numbers than cells: blank cells dropped; only the total is known), "blank"
     (no number at all), "unsplittable" (no reading satisfies the row's sums), "ambiguous"
     (numbers in more than one place, or more numbers than cells).
     `start`/`end` delimit the numbers inside the segment that was read.
@@ -78,9 +79,11 @@ def mask_noise(segment: str) -> str:
     return _ORDINAL.sub(blank, _PAGE_MARK.sub(blank, segment))
 
 
-def read_cells(segment: str, shape: Shape, *, masked: bool = False) -> Cells:
+def read_cells(segment: str, shape: Shape, *, masked: bool = False, short: bool = False) -> Cells:
     """Read the numbers of one row from `segment` (the text between its label and the next).
-    `masked`: the segment has already been through `mask_noise`."""
+    `masked`: the segment has already been through `mask_noise`. `short`: a row with fewer
+    numbers than cells may be read as one whose blank cells were dropped (`short_row_total`);
+    callers ask for it only once the row's position on a line grid is ruled out."""
     if not masked:
         segment = mask_noise(segment)
     masked = segment
@@ -110,6 +113,9 @@ def read_cells(segment: str, shape: Shape, *, masked: bool = False) -> Cells:
         return Cells("ambiguous", start=start, end=end)
     readings = split_run(chunks, shape)
     if not readings:
+        total = short_row_total(chunks, shape) if short else None
+        if total is not None:
+            return Cells("short", (None,) * (shape.ncols - 1) + (total,), start, end, 1)
         return Cells("unsplittable", start=start, end=end)
     if len(readings) == 1:
         return Cells("split", readings[0], start, end, 1)
@@ -242,6 +248,46 @@ def split_run(chunks: list[str], shape: Shape) -> list[tuple[int, ...]]:
 
     dfs(0, 0, [])
     return out
+
+
+def short_row_total(chunks: list[str], shape: Shape) -> int | None:
+    """The total of a row whose blank cells were dropped ("本年新收…33" is 自然人 3 and 总计 3;
+    "(七)总计55"; issue 8, item 2): read only for a shape whose last cell is the sum of all the
+    others, when exactly one reading into 2 to ncols-1 numbers (no leading zeros, a number never
+    across two chunks) has its last number equal to the sum of the others. Which columns the
+    other numbers stood in is unknown, so only the total is returned."""
+    if shape.groups != (((*range(shape.ncols - 1),), shape.ncols - 1),):
+        return None
+    s = "".join(chunks)
+    if len(s) > 2 * shape.ncols:
+        return None
+    bounds = set()
+    pos = 0
+    for c in chunks:
+        pos += len(c)
+        bounds.add(pos)
+    readings: list[tuple[int, ...]] = []
+
+    def dfs(pos: int, acc: list[int]):
+        if len(readings) > 1:
+            return
+        if pos == len(s):
+            if 2 <= len(acc) < shape.ncols and acc[-1] == sum(acc[:-1]):
+                readings.append(tuple(acc))
+            return
+        if len(acc) >= shape.ncols - 1:
+            return
+        for end in range(pos + 1, len(s) + 1):
+            if end > pos + 1 and s[pos] == "0":
+                break
+            acc.append(int(s[pos:end]))
+            dfs(end, acc)
+            acc.pop()
+            if end in bounds:
+                break  # a number never runs past its chunk
+
+    dfs(0, [])
+    return readings[0][-1] if len(readings) == 1 else None
 
 
 def line_positions(segment: str) -> tuple[list[tuple[int, str]], int] | None:

@@ -225,6 +225,11 @@ def _read_table(text: str, work: str, start: int, end: int):
                 if again is not None:
                     row.cells = again
 
+    for row in rows:
+        if row.cells.status == "unsplittable":
+            # no reading with every cell and none on a line grid: blank cells may have been dropped
+            row.cells = read_cells(row.segment, APPLICANT_SHAPE, masked=True, short=True)
+
     if _numbers_apart(work, rows):
         # PDF text where number rows stand on lines of their own: a label centred on two
         # lines puts its numbers above it (std-2023-hongze read without its table grid), so
@@ -281,8 +286,13 @@ def _line_grid(rows: list[_Row]) -> tuple[int, int] | None:
     return None
 
 
-def _fig(text, code, value, start, end) -> Figure:
-    return Figure(code, Decimal(value), text[start:end], start, end, "table")
+def _fig(text, code, value, start, end, rule) -> Figure:
+    return Figure(code, Decimal(value), text[start:end], start, end, "table", rule=rule)
+
+
+# The rule that read a row, by how its cells were read (cells.Cells.status).
+ROW_RULE = {"stated": "std.row", "split": "std.row_split", "partial": "std.row_split",
+            "short": "std.short_row"}
 
 
 def _row_figures(text, row: _Row, figures, warnings):
@@ -307,7 +317,8 @@ def _row_figures(text, row: _Row, figures, warnings):
     if code in APPLICANT_BASES and cells.unique:
         for (suffix, _zh, _en), value in zip(APPLICANT_COLUMNS, cells.values[:6]):
             if value is not None:
-                figures.append(_fig(text, f"{code}_{suffix}", value, row.label_start, ev_end))
+                figures.append(_fig(text, f"{code}_{suffix}", value, row.label_start, ev_end,
+                                    ROW_RULE[cells.status]))
     total = cells.value(6)
     if total is None:
         if cells.status == "partial":
@@ -319,7 +330,7 @@ def _row_figures(text, row: _Row, figures, warnings):
             warnings.append(Warning_(
                 "cell_blank", f"表三“{name}”一行的总计栏为空，未记录", (code,)))
         return
-    figures.append(_fig(text, code, total, row.label_start, ev_end))
+    figures.append(_fig(text, code, total, row.label_start, ev_end, ROW_RULE[cells.status]))
 
 
 def _group_figure(text, group, found, clean, figures, warnings):
@@ -343,11 +354,11 @@ def _group_figure(text, group, found, clean, figures, warnings):
     head = found.get(group)
     start = head.label_start if head is not None else present[0].label_start
     end = max(r.seg_start + r.cells.end for r in stated)
-    figures.append(_fig(text, group, total, start, end))
+    figures.append(_fig(text, group, total, start, end, "std.group_sum"))
     if all(r.cells.unique and None not in r.cells.values for r in stated):
         for i, (suffix, _zh, _en) in enumerate(APPLICANT_COLUMNS):
             figures.append(_fig(text, f"{group}_{suffix}",
-                                sum(r.cells.values[i] for r in stated), start, end))
+                                sum(r.cells.values[i] for r in stated), start, end, "std.group_sum"))
 
 
 def _review_figures(text, work, start, end, figures, warnings, grid=None):
@@ -387,13 +398,14 @@ def _review_figures(text, work, start, end, figures, warnings, grid=None):
             ("review_total", "litigation_total")))
         return
     v = cells.values
+    rule = "std.table4" if cells.status == "stated" else "std.table4_split"
     for code, value in zip(REVIEW_LITIGATION_COLUMNS, v):
         if value is not None:
-            figures.append(_fig(text, code, value, ev_start, ev_end))
+            figures.append(_fig(text, code, value, ev_start, ev_end, rule))
     if v[9] is not None and v[14] is not None:
-        figures.append(_fig(text, "litigation_total", v[9] + v[14], ev_start, ev_end))
+        figures.append(_fig(text, "litigation_total", v[9] + v[14], ev_start, ev_end, rule))
     if v[6] is not None and v[11] is not None:
-        figures.append(_fig(text, "litigation_corrected", v[6] + v[11], ev_start, ev_end))
+        figures.append(_fig(text, "litigation_corrected", v[6] + v[11], ev_start, ev_end, rule))
     if cells.status == "partial" and (v[4] is None or v[9] is None or v[14] is None):
         warnings.append(Warning_(
             "split_ambiguous",
