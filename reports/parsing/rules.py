@@ -25,6 +25,8 @@ RULES: dict[str, str] = {
     # layouts/prose.py: figures stated in sentences
     "prose.received": "\"收到/受理…申请N件\"",
     "prose.received_none": "\"未收到…申请\": no request, 0",
+    "prose.received_kinds": "requests of each kind (\"收到3份以信函形式提出的…申请\") added up, "
+                            "where no total is stated (with a warning)",
     "prose.answers": "outcome counts in words (予以公开N件, N起部分公开 …)",
     "prose.fees": "\"收取…费N元/万元\"",
     "prose.fees_none": "no fee collected, in words",
@@ -32,4 +34,5 @@ RULES: dict[str, str] = {
     "prose.cases_none": "no review or lawsuit, in words",
     "prose.proactive": "\"主动公开政府信息N条\"",
     "prose.proactive_section": "\"共发布信息N条\" under the 主动公开 section heading",
+    "prose.proactive_parts": "a year's \"累计…N条\" whose listed parts add up to N",
 }

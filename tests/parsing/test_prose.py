@@ -126,3 +126,46 @@ def test_evidence_is_the_stating_text_at_its_offsets():
     (fig,), _ = prose.extract(text)
     assert text[fig.start:fig.end] == fig.evidence == "收到信息公开申请3件"
     assert (fig.code, fig.value, fig.method) == ("requests_received", 3, "prose")
+
+
+# ---------------------------------------------------------------- issue 8, item 3
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("三、依申请公开情况\n2015年，我局收到3份以信函形式提出的信息公开申请，均已答复。", {"requests_received": 3}),
+    ("2015年共收到2份以信函方式提出的政府信息公开申请和1份通过网络方式提出的政府信息公开申请。",
+     {"requests_received": 3}),
+    # a total stated elsewhere wins over the kinds
+    ("2015年共收到政府信息公开申请5件。其中收到2份以信函形式提出的政府信息公开申请。", {"requests_received": 5}),
+])
+def test_requests_stated_by_kind(text, expected):
+    figs, warnings = prose.extract(text)
+    assert {f.code: f.value for f in figs} == expected
+    if any(f.rule == "prose.received_kinds" for f in figs):
+        assert [(w.code, w.figures) for w in warnings] == [
+            ("prose_received_from_kinds", ("requests_received",))]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("四、行政复议和诉讼情况\n在依申请公开政府信息中，我局全年办理2件涉及的行政复议事项。", {"review_total": 2}),
+    # a general count before its disclosure part is not the disclosure count
+    ("按照政府信息公开要求，全年办理行政复议案件5件，其中涉及政府信息公开的1件。", {}),
+])
+def test_review_wording_split_over_clauses(text, expected):
+    figs, _ = prose.extract(text)
+    assert {f.code: f.value for f in figs} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2015年累计主动公开政府信息612条，其中通过网站公开300条、政府公报公开312条。", {"proactive_total": 612}),
+    ("2015年累计主动公开政府信息612条，其中通过网站公开300条、政府公报公开311条。", {}),
+    ("截至2015年底累计主动公开政府信息612条，其中网站公开300条、公报公开312条。", {}),
+])
+def test_a_years_cumulative_count_whose_parts_add_up(text, expected):
+    figs, _ = prose.extract(text)
+    assert {f.code: f.value for f in figs} == expected
+
+
+def test_a_count_over_several_years_is_not_the_years():
+    """old-2018-pt-jjf: "近3年共受理信息公开申请2件"."""
+    figs, _ = prose.extract("近3年共受理信息公开申请2件,1件通过邮寄纸质材料书面申请。")
+    assert figs == []

@@ -79,16 +79,34 @@ PROACTIVE = re.compile(
 # Under a 主动公开 section heading a plain total counts too: "二、主动公开政府信息情况 … 2017年共
 # 发布信息1669条" (old-2017-hebei-jyt); elsewhere "共发布信息" may be news items.
 PROACTIVE_IN_SECTION = re.compile(rf"(?:全年)?共(?:发布|公开)(?:政府)?信息\s*{NUM}(?!以上)")
+# "2015年累计主动公开信息612条，其中…300条、…312条": a year's 累计 whose listed parts add up to
+# it is that year's total (issue 8, item 3); a 累计 "截至…" or "历年" is not.
+PROACTIVE_YEAR_TOTAL = re.compile(
+    rf"(?:今年|本年|全年|(?:19|20)\d\d\s*年(?:度)?)[^。;；,，]{{0,12}}?累计(?:主动)?(?:公开|发布)(?:各类)?(?:政府)?信息"
+    rf"(?:共计|共)?\s*{NUM}")
+PROACTIVE_LISTED_PART = re.compile(rf"[\u4e00-\u9fff]{{1,16}}?{NUM}")
 # "其中全文电子化主动公开信息35条" is part of the total before it (old-2013-pt-zfj)
 PROACTIVE_PART = re.compile(r"各|累计|截至|截止|其中")
 
 CASE_COUNT = {
-    # "行政复议案件3件", or number first: "收到1份有关政府信息公开行政复议申请" (old-2013-pingtan-zone)
+    # "行政复议案件3件", or number first: "收到1份有关政府信息公开行政复议申请" (old-2013-pingtan-zone),
+    # "办理2件…行政复议事项" in a clause the sentence ties to disclosure (issue 8, item 3)
     "review_total": (re.compile(rf"{REVIEW}{CASES}(?:共计|共)?\s*{NUM}"),
-                     re.compile(rf"{NUM}(?:有关)?(?:政府)?{DISCLOSURE}(?:的)?{REVIEW}")),
+                     re.compile(rf"{NUM}(?:有关)?(?:政府)?{DISCLOSURE}(?:的)?{REVIEW}"),
+                     re.compile(rf"{NUM}[^,，。;；\d]{{0,8}}?{REVIEW}(?:事项|案件|申请)")),
     "litigation_total": (re.compile(rf"{LITIGATION}{CASES}(?:共计|共)?\s*{NUM}"),
-                         re.compile(rf"{NUM}(?:有关)?(?:政府)?{DISCLOSURE}(?:的)?{LITIGATION}")),
+                         re.compile(rf"{NUM}(?:有关)?(?:政府)?{DISCLOSURE}(?:的)?{LITIGATION}"),
+                         re.compile(rf"{NUM}[^,，。;；\d]{{0,8}}?{LITIGATION}(?:事项|案件)")),
 }
+# A clause that sets the subject of the clauses after it: "在依申请公开政府信息中，…办理2件…".
+DISCLOSURE_SUBJECT = re.compile(rf"^\s*在[^,，]{{0,20}}?{DISCLOSURE}[^,，]{{0,12}}?(?:中|方面)\s*$")
+# A count over several years is not the year's ("近3年共受理信息公开申请2件", old-2018-pt-jjf).
+# ("今年以来" is this year; "自《条例》施行以来" is not).
+SEVERAL_YEARS = re.compile(r"近\s*[\d一二三四五两]+\s*年|历年|(?:条例|《条例》)[^,，。]{0,8}?(?:施行|实施)以来")
+# A kind of request ("收到3份以信函形式提出的信息公开申请"): received, when no total is stated.
+REQUEST_KIND = re.compile(
+    rf"(?:{RECEIVE}(?:了)?|和|及|、)\s*{NUM}\s*(?:以|通过)(?P<kind>[^,，。;；\d]{{1,10}}?)(?:形式|方式|渠道)"
+    rf"(?:提出|提交|递交)?的{REQUEST}")
 CASES_COMBINED = re.compile(
     rf"{REVIEW}(?:案件)?(?:和|及|与|、|或)(?:提起)?{LITIGATION}(?:案件)?(?:共计|共|合计)?\s*\d")
 CASES_NONE = re.compile(rf"{NEGATION}(?:发生|收到|受理|因|有|提起|引起|出现)?")
@@ -122,7 +140,35 @@ def extract(text: str) -> tuple[list[Figure], list[Warning_]]:
             found += _case_figures(text, start, end, warnings, titles)
         if "主动公开" in sentence or "主动公开" in titles.section_at(start):
             found += _proactive_figures(text, start, end, titles)
+    if not any(f.code == "requests_received" for f in found):
+        found += _request_kinds(text, warnings)
     return _one_per_code(found, warnings), warnings
+
+
+def _request_kinds(text, warnings):
+    """Requests of each kind the report states ("收到3份以信函形式提出的信息公开申请"), added
+    up as the requests received where no total is stated; a reviewer is asked to confirm."""
+    kinds = {}
+    for m in REQUEST_KIND.finditer(text):
+        if SEVERAL_YEARS.search(text, _sentence_start(text, m.start()), m.start()):
+            continue
+        kinds.setdefault(m.group("kind"), m)
+    if not kinds:
+        return []
+    matches = sorted(kinds.values(), key=lambda m: m.start())
+    total = sum(_number(m.group("n")) for m in matches)
+    start, end = matches[0].start(), matches[-1].end()
+    warnings.append(Warning_(
+        "prose_received_from_kinds",
+        f"文字部分未给出收到申请总数，按所列各类申请（{'、'.join(m.group(0) for m in matches)[:60]}）"
+        f"相加记为 {_fmt(total)}，请核对", ("requests_received",)))
+    return [Figure("requests_received", total, text[start:end], start, end, "prose",
+                   rule="prose.received_kinds")]
+
+
+def _sentence_start(text, pos):
+    found = max(text.rfind(ch, 0, pos) for ch in "。;；\n")
+    return found + 1
 
 
 def _spans(pattern, text, start, end):
@@ -170,6 +216,8 @@ def _request_figures(text, start, end, titles):
             if re.search(r"复议|诉讼", m.group(0)) or _overlaps(m.span(), taken):
                 continue
             if PART_SUBJECT.search(text[_clause_start(text, start, m.start()):m.start()]):
+                continue
+            if SEVERAL_YEARS.search(text, start, m.start()):
                 continue
             if code == "requests_received" and GENERIC_REQUEST.search(m.group(0)) \
                     and "依申请" not in titles.at(m.start()):
@@ -219,14 +267,16 @@ def _case_figures(text, start, end, warnings, titles):
     title = HEADING_TITLE.match(text, start, end)
     if title:
         start = title.end()
+    subject = False
     for c_start, c_end in _spans(CLAUSE_END, text, start, end):
         clause = text[c_start:c_end]
         words = [code for code, word in CASE_WORDS.items() if word in clause]
         if not words:
             chained = False
+            subject = subject or bool(DISCLOSURE_SUBJECT.match(clause))
             continue
         first_word = min(clause.find(CASE_WORDS[c]) for c in words)
-        qualified = bool(re.search(DISCLOSURE, clause[:first_word])) or chained
+        qualified = bool(re.search(DISCLOSURE, clause[:first_word])) or chained or subject
         chained = qualified
         if not qualified:
             negation = CASES_NONE.search(clause)
@@ -243,9 +293,12 @@ def _case_figures(text, start, end, warnings, titles):
                 ("review_total", "litigation_total")))
             continue
         counted = False
+        several = SEVERAL_YEARS.search(text, start, c_end)
         for code in words:
             m = next(filter(None, (r.search(text, c_start, c_end) for r in CASE_COUNT[code])), None)
-            if m:
+            if m and several and m.group("n") != "0":
+                counted = True  # a count over several years: not this year's
+            elif m:
                 counted = True
                 out.append(_fig(code, m.group("n"), text, m.start(), m.end(), "prose.cases"))
         if counted or re.search(r"\d", YEAR.sub("", clause)):
@@ -259,6 +312,16 @@ def _case_figures(text, start, end, warnings, titles):
 
 def _proactive_figures(text, start, end, titles):
     out = []
+    for m in PROACTIVE_YEAR_TOTAL.finditer(text, start, end):
+        if re.search(r"截至|截止|历年|以来", text[start:m.start()]):
+            continue
+        parts_at = text.find("其中", m.end(), end)
+        if parts_at == -1 or not re.fullmatch(r"[,，:：\s]*", text[m.end():parts_at]):
+            continue
+        parts = list(PROACTIVE_LISTED_PART.finditer(text, parts_at + 2, end))
+        if len(parts) >= 2 and sum(_number(p.group("n")) for p in parts) == _number(m.group("n")):
+            out.append(_fig("proactive_total", m.group("n"), text, m.start(), parts[-1].end(),
+                            "prose.proactive_parts"))
     rules = [(PROACTIVE, "prose.proactive")]
     if "主动公开" in titles.section_at(start):
         rules.append((PROACTIVE_IN_SECTION, "prose.proactive_section"))
