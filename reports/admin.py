@@ -58,6 +58,7 @@ class FigureInline(admin.TabularInline):
 
 class FindingInline(admin.TabularInline):
     model = Finding
+    fk_name = "report"  # related_report names the other report of a cross-year finding
     extra = 0
     can_delete = False
     fields = ("rule", "message", "codes", "disposition")

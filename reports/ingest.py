@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from agencies.divisions import default_gazetteer
 from agencies.resolve import find_or_create_agency, resolve_region
-from reports import archive, issued
+from reports import archive, crossyear, issued
 from reports.models import Figure, Finding, Report, ReportEvent, Status
 from reports.offsets import compress as compress_offsets
 from reports.parsing import checks as parsing_checks
@@ -191,6 +191,9 @@ def _ingest_one(name, data, batch, *, override) -> Outcome:
         return _failed(name, _("解析器内部错误，请将文件转交维护人员 (parser error): %(err)s") % {"err": exc})
     if not result.ok:
         return _failed(name, result.error or _("无法读取文件 (unreadable)"), prefixed=bool(result.error))
+    result = crossyear.parse_with_prior(result, data, filename=basename, divisions=default_gazetteer(),
+                                        agency_name=override.agency if override else None,
+                                        year=override.year if override else None)
     if len(_CJK.findall(result.text, 0, 20_000)) < MIN_CJK_CHARACTERS:
         return _failed(name, _("文件中没有可读的报告正文（几乎没有中文文字），请检查文件是否损坏或为扫描件"
                                " (no readable report text)"))
@@ -279,7 +282,7 @@ def _store(name, basename, data, sha256, result, batch, *, override) -> Outcome:
     Finding.objects.bulk_create([
         Finding(report=report, rule=w["code"][:32], message=w["message"], codes=w["figures"])
         for w in warnings if w["code"] in rules
-    ])
+    ] + crossyear.findings(report, result.figures))
     ReportEvent.objects.create(report=report, action=ReportEvent.Action.UPLOADED, user=uploaded_by,
                                new_value=basename[:300], details={"sha256": sha256, "file": name[:300]})
     if previous is not None:

@@ -12,6 +12,7 @@ class Layout(models.TextChoices):
     STAT_TABLE = "stat_table_pre2019", _("2019年前统计表")
     PROSE = "prose", _("文字叙述")
     MIXED = "mixed", _("表格与文字")
+    NOT_A_REPORT = "not_a_report", _("非年度报告")
     UNKNOWN = "unknown", _("未识别")
 
 
@@ -200,6 +201,11 @@ class Finding(models.Model):
     rule = models.CharField(_("检查规则"), max_length=32)
     message = models.TextField(_("说明"))
     codes = models.JSONField(_("涉及指标"), default=list, blank=True)
+    # The other report a cross-year check compared this one with (reports/crossyear.py).
+    related_report = models.ForeignKey(
+        Report, verbose_name=_("相关报告"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
     disposition = models.CharField(
         _("处理结果"), max_length=16, choices=Disposition.choices, default=Disposition.OPEN
     )

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from reports import ingest, issued, review
+from reports import crossyear, ingest, issued, review
 from reports.models import Figure, Finding, Report, ReportEvent, Status
 from reports.offsets import compress as compress_offsets
 from reports.parsing import parse_report
@@ -72,7 +72,8 @@ def reparse_report(report: Report, *, user=None, divisions=None) -> ReparseSumma
         from agencies.divisions import default_gazetteer
 
         divisions = default_gazetteer()
-    result = parse_report(data, filename=report.original_filename or report.file.name, divisions=divisions)
+    result = parse_report(data, filename=report.original_filename or report.file.name, divisions=divisions,
+                          prior=crossyear.prior_context(report.agency_id, report.year))
     if not result.ok:
         raise ReparseError(result.error or _("无法解析"))
 
@@ -232,17 +233,19 @@ def _refresh_findings(report: Report, result, summary: ReparseSummary) -> None:
             disposed.add(k)
     fresh, kept = [], set()
     rules = ingest.check_rules()  # only consistency-check warnings become findings, as at ingest
-    for w in result.warnings:
-        if w.code not in rules:
-            continue
-        k = key(w.code, w.message, w.figures)
+    candidates = [Finding(report=report, rule=w.code[:32], message=w.message, codes=list(w.figures))
+                  for w in result.warnings if w.code in rules]
+    # cross-year checks against the figures as they now stand (staff values kept)
+    candidates += crossyear.findings(report, list(report.figures.all()))
+    for finding in candidates:
+        k = key(finding.rule, finding.message, finding.codes)
         if k in disposed or k in kept:
             continue
         if k in still_open:
             kept.add(k)
             continue
         kept.add(k)
-        fresh.append(Finding(report=report, rule=w.code[:32], message=w.message, codes=list(w.figures)))
+        fresh.append(finding)
     stale = [f.pk for k, f in still_open.items() if k not in kept]
     Finding.objects.filter(pk__in=stale).delete()
     Finding.objects.bulk_create(fresh)
