@@ -123,3 +123,11 @@ def test_findings_cost_one_query(django_assert_num_queries):
     with django_assert_num_queries(1):
         found = crossyear.findings(report, {"requests_carried_over": D(3)})
     assert [f.rule for f in found] == ["crossyear_carried"]
+
+
+@pytest.mark.django_db
+def test_review_page_links_the_other_report(admin_client):
+    (first,) = ingest_files([("a.txt", template_report(2020, carried_over=0, carried_forward=2))])
+    (second,) = ingest_files([("b.txt", template_report(2021, carried_over=3, carried_forward=0))])
+    html = admin_client.get(f"/admin/reports/report/{second.report.pk}/review/").content.decode()
+    assert f'href="/admin/reports/report/{first.report.pk}/review/"' in html
