@@ -34,5 +34,6 @@ RULES: dict[str, str] = {
     "prose.cases_none": "no review or lawsuit, in words",
     "prose.proactive": "\"主动公开政府信息N条\"",
     "prose.proactive_section": "\"共发布信息N条\" under the 主动公开 section heading",
+    "prose.proactive_cumulative": "\"历年累计主动公开政府信息N条\", the cumulative count",
     "prose.proactive_parts": "a year's \"累计…N条\" whose listed parts add up to N",
 }

@@ -37,8 +37,8 @@ FEWER_THAN_TWO = {
                             "issue's shapes",
     "prose.proactive_parts": "no corpus report states a year's 累计 with parts that add up "
                              "(old-2015-hebei-kjt's parts do not, and are left out); test_prose.py",
-    "old.pair_prior": "old-2015-pingtan-zone is the only jammed table whose agency's previous year "
-                      "is in the corpus; tests/parsing/test_stat_table.py covers the rule on snippets",
+    "prose.proactive_cumulative": "emitted only where no table states the cumulative figure; as "
+                                  "evidence it splits old-2017-pt-hzs's and old-2017-pt-zrz's pairs",
 }
 # The same body under two names in the corpus truths (ingest resolves both to one agency).
 SAME_AGENCY = {"平潭综合实验区管委会": "平潭综合实验区"}

@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from decimal import Decimal
 
-from reports.parsing.metrics import UNIT_TO_YUAN
+from reports.parsing.metrics import CUMULATIVE_SUFFIX, UNIT_TO_YUAN
 from reports.parsing.result import Figure, Warning_
 from reports.parsing.result import fmt_value as _fmt
 
@@ -84,6 +84,9 @@ PROACTIVE_IN_SECTION = re.compile(rf"(?:全年)?共(?:发布|公开)(?:政府)?�
 PROACTIVE_YEAR_TOTAL = re.compile(
     rf"(?:今年|本年|全年|(?:19|20)\d\d\s*年(?:度)?)[^。;；,，]{{0,12}}?累计(?:主动)?(?:公开|发布)(?:各类)?(?:政府)?信息"
     rf"(?:共计|共)?\s*{NUM}")
+# "历年累计主动公开政府信息2027条": the 历年累计 figure, evidence for the table's jammed pair.
+PROACTIVE_ALL_YEARS = re.compile(
+    rf"历年累计(?:主动)?(?:公开|发布)(?:各类)?(?:政府)?信息(?:共计|共)?\s*{NUM}")
 PROACTIVE_LISTED_PART = re.compile(rf"[\u4e00-\u9fff]{{1,16}}?{NUM}")
 # "其中全文电子化主动公开信息35条" is part of the total before it (old-2013-pt-zfj)
 PROACTIVE_PART = re.compile(r"各|累计|截至|截止|其中")
@@ -312,6 +315,9 @@ def _case_figures(text, start, end, warnings, titles):
 
 def _proactive_figures(text, start, end, titles):
     out = []
+    for m in PROACTIVE_ALL_YEARS.finditer(text, start, end):
+        out.append(_fig("proactive_total" + CUMULATIVE_SUFFIX, m.group("n"), text, m.start(), m.end(),
+                        "prose.proactive_cumulative"))
     for m in PROACTIVE_YEAR_TOTAL.finditer(text, start, end):
         if re.search(r"截至|截止|历年|以来", text[start:m.start()]):
             continue

@@ -272,6 +272,7 @@ def extract(text: str, *, prose_figures=(), prior=None) -> tuple[list[Figure], l
     found: dict[str, list[tuple[Figure, str | None]]] = {}
     ambiguous: list[tuple[str, _Reading]] = []
     unsure: list[tuple[str, _Reading]] = []
+    readings: list[tuple[str, _Reading]] = []
     for cluster in _clusters(rows):
         cluster = _table_rows(cluster)
         if not cluster:
@@ -285,6 +286,7 @@ def extract(text: str, *, prose_figures=(), prior=None) -> tuple[list[Figure], l
             if code is None:
                 continue
             reading = _read(row, two)
+            readings.append((code, reading))
             if reading.value is None:
                 if reading.candidates:
                     ambiguous.append((code, reading))
@@ -295,10 +297,19 @@ def extract(text: str, *, prose_figures=(), prior=None) -> tuple[list[Figure], l
                 unsure.append((code, reading))
             _add(found, code, text, reading)
     stated = _prose_values(prose_figures)
-    ambiguous = [(code, r) for code, r in ambiguous
-                 if not (_resolve_with_prior(text, code, r, found, prior)
-                         or _resolve_with_parts(text, code, r, found))]
+    open_rows = {r.row.start: (code, r) for code, r in ambiguous}
     for code, reading in ambiguous:
+        if reading.value is None and _resolve_with_prior(text, code, reading, found, prior):
+            open_rows.pop(reading.row.start, None)
+    # totals whose sub-rows decide them (and, where one combination fits, the sub-rows)
+    for code, reading in readings:
+        if reading.value is None and reading.row.start not in open_rows:
+            continue  # unreadable, or already taken
+        if reading.value is not None and reading.cumulative is None:
+            continue  # a one-column row: no pair to check its sub-rows against
+        if _resolve_with_parts(text, code, reading, found, open_rows):
+            open_rows.pop(reading.row.start, None)
+    for code, reading in list(open_rows.values()):
         if not _resolve_with_prose(text, code, reading, found, stated):
             warnings.append(_unreadable(code, text, reading))
     for code, reading in unsure:
@@ -344,9 +355,9 @@ _PART_RE = re.compile(r"[\s|]*(?P<k>\d{1,2})\s*[、.．]\s*[^\d|\n]{1,30}?(?=(?:
 MAX_COMBINATIONS = 10000
 
 
-def _part_pairs(text: str, pos: int) -> list[list[tuple[int, int]]] | None:
-    """The (this year, cumulative) readings of each numbered sub-row after `pos`, or None
-    where a sub-row cannot be read."""
+def _part_pairs(text: str, pos: int) -> list[tuple[tuple[int, int], list[tuple[int, int]]]] | None:
+    """((start, end) of its label, its (this year, cumulative) readings) for each numbered
+    sub-row after `pos`, or None where a sub-row cannot be read."""
     start = _PARTS_START_RE.match(text, pos)
     if not start:
         return None
@@ -358,21 +369,15 @@ def _part_pairs(text: str, pos: int) -> list[list[tuple[int, int]]] | None:
             return None
         reading = _read(row, True)
         if reading.value is not None:
-            parts.append([(int(tokens[0].digits), int(tokens[1].digits))] if len(tokens) == 2
-                         else [(int(reading.value), _cumulative(tokens[0].digits, reading))])
+            parts.append(((m.start(), m.end()), [(int(reading.value), int(reading.cumulative))]))
         elif reading.candidates:
-            parts.append(reading.candidates)
+            parts.append(((m.start(), m.end()), reading.candidates))
         else:
             return None
         # a jammed run ends with the next sub-row's ordinal: that row starts inside it
         pos = tokens[-1].end - len(str(k + 1)) if tokens[-1].ordinal_tail else tokens[-1].end
         k += 1
     return parts or None
-
-
-def _cumulative(digits: str, reading: _Reading) -> int:
-    run = digits[:reading.end - reading.row.tokens[0].start]
-    return int(run[len(str(int(reading.value))):])
 
 
 def _take(text, code, reading: _Reading, split: tuple[int, int], rule: str, found) -> None:
@@ -392,34 +397,49 @@ def _resolve_with_prior(text, code, reading, found, prior) -> bool:
     return True
 
 
-def _resolve_with_parts(text, code, reading, found) -> bool:
+def _resolve_with_parts(text, code, reading, found, open_rows) -> bool:
     """A jammed total is taken where exactly one of its readings equals the sum of its
-    sub-rows' readings in both columns (old-2011-pingtan-county: 4251516 = 418/1509 + 7/7)."""
+    sub-rows' readings in both columns (old-2011-pingtan-county: 4251516 = 418/1509 + 7/7);
+    where exactly one combination of the sub-rows fits it, their open pairs are taken too.
+    `open_rows` maps a row's start to its (code, unresolved reading)."""
     parts = _part_pairs(text, reading.end)
     if not parts:
         return False
     size = 1
-    for p in parts:
+    for _span, p in parts:
         size *= len(p)
     if size > MAX_COMBINATIONS:
         return False
-    sums = {(sum(a for a, _ in combo), sum(b for _, b in combo)) for combo in product(*parts)}
-    fitting = {(a, b) for a, b in reading.candidates if (a, b) in sums}
-    if len(fitting) != 1:
+    candidates = set(reading.candidates) if reading.value is None else {
+        (int(reading.value), int(reading.cumulative))}
+    combos = [combo for combo in product(*(p for _span, p in parts))
+              if (sum(a for a, _ in combo), sum(b for _, b in combo)) in candidates]
+    totals = {(sum(a for a, _ in combo), sum(b for _, b in combo)) for combo in combos}
+    if len(totals) != 1:
         return False
-    _take(text, code, reading, fitting.pop(), "old.pair_parts", found)
+    if reading.value is None:
+        _take(text, code, reading, totals.pop(), "old.pair_parts", found)
+    if len(combos) == 1:
+        for ((start, end), _p), split in zip(parts, combos[0]):
+            for row_start, (part_code, part) in list(open_rows.items()):
+                if start <= row_start < end and part.value is None:
+                    _take(text, part_code, part, split, "old.pair_parts", found)
+                    del open_rows[row_start]
     return True
 
 
 def _resolve_with_prose(text, code, reading, found, stated) -> bool:
     """A jammed pair with several readings is taken only where exactly one reading agrees with
-    the one figure the report's prose states for the same code (old-2015-pingtan-zone:
-    294981916; old-2017-pt-hzs: 7392238 and "主动公开政府信息739条")."""
+    the one figure the report's prose states for the same code, this year's or the cumulative
+    one (old-2015-pingtan-zone: 294981916; old-2017-pt-hzs: 7392238 and "主动公开政府信息739条";
+    "6262027" and "历年累计主动公开政府信息2027条")."""
     values = stated.get(code, set())
-    agreeing = [(a, b) for a, b in reading.candidates if Decimal(a) in values]
-    if len(values) != 1 or len(agreeing) != 1:
+    totals = stated.get(code + metrics.CUMULATIVE_SUFFIX, set())
+    agreeing = {(a, b) for a, b in reading.candidates
+                if (len(values) == 1 and Decimal(a) in values) or (len(totals) == 1 and Decimal(b) in totals)}
+    if len(agreeing) != 1:
         return False
-    _take(text, code, reading, agreeing[0], "old.pair_prose", found)
+    _take(text, code, reading, agreeing.pop(), "old.pair_prose", found)
     return True
 
 
