@@ -73,8 +73,10 @@ def _template_version(compact: str, text: str) -> str:
 # a letter, measures, a guide, a catalogue … (issue 8, item 6).
 _OTHER_KIND = re.compile(r"(?:通知|函|意见|办法|规定|细则|指南|目录|批复|决定|公告|通告|方案|要点|条例|"
                          r"解释|制度|规则|命令|令)\s*$")
-# A letter that carries the report ("关于报送《2015年政府信息公开工作年度报告》的函") is the report.
-_CARRIES_REPORT = re.compile(r"《[^》]*(?:报告|年报|总结)[^》]*》")
+# A letter or notice that carries the report ("关于报送《2015年政府信息公开工作年度报告》的函",
+# "关于公布2015年度政府信息公开工作年度报告的通知") is the report.
+_CARRIES_REPORT = re.compile(r"《[^》]*(?:报告|年报|总结)[^》]*》|(?:19|20)\d\d\s*年度?[^《》]{0,20}?"
+                             r"(?:信息公开|政务公开)[^《》]{0,10}?(?:报告|年报|总结)")
 # "关于报备…目录的报告" reports something else to a superior: an annual report names a year.
 _REPORT_ON_A_YEAR = re.compile(r"(?:19|20)\d\d\s*年|年度|年报")
 

@@ -65,6 +65,7 @@ def test_corpus_formats(path, expected):
     ("浙江省国土资源厅关于报送《浙江省国土资源厅政府信息公开工作总结》的函", False),
     ("2013年北京市国土资源局海淀分局政府信息公开工作报告", False),
     ("本年度报告", False),
+    ("平潭县人民政府办公室关于公布2015年度政府信息公开工作年度报告的通知", False),
     (None, False),
 ])
 def test_documents_that_are_not_annual_reports(title, other):
