@@ -72,7 +72,7 @@ def _template_version(compact: str, text: str) -> str:
 # What a document that is not an annual report calls itself at the end of its title: a notice,
 # a letter, measures, a guide, a catalogue … (issue 8, item 6).
 _OTHER_KIND = re.compile(r"(?:通知|函|意见|办法|规定|细则|指南|目录|批复|决定|公告|通告|方案|要点|条例|"
-                         r"解释|制度|规则|命令|令)\s*$")
+                         r"解释|制度|规则|命令|令|计划|规划|简报|公示|纪要|讲话)\s*$")
 # A letter or notice that carries the report ("关于报送《2015年政府信息公开工作年度报告》的函",
 # "关于公布2015年度政府信息公开工作年度报告的通知") is the report.
 _CARRIES_REPORT = re.compile(r"《[^》]*(?:报告|年报|总结)[^》]*》|(?:19|20)\d\d\s*年度?[^《》]{0,20}?"

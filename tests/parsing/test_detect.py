@@ -75,7 +75,8 @@ def test_documents_that_are_not_annual_reports(title, other):
     assert (not_a_report(title) is not None) == other
 
 
-@pytest.mark.parametrize("name", ["nar-2012-pt-gtj-guide.txt", "nar-2019-gov-notice.txt"])
+@pytest.mark.parametrize("name", ["nar-2012-pt-gtj-guide.txt", "nar-2019-gov-notice.txt",
+                                  "nar-2014-pt-forest-plan.txt"])
 def test_corpus_documents_that_are_not_reports_are_named_so(name):
     from agencies.divisions import default_gazetteer
     from reports.parsing import parse_report
