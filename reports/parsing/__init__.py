@@ -18,7 +18,7 @@ from agencies.divisions import default_gazetteer
 from reports.parsing import checks, decode, detect, layouts, metadata, normalize
 from reports.parsing.result import Figure, Metadata, ParseResult, PriorYear, Warning_
 
-PARSER_VERSION = "1.0.0"
+PARSER_VERSION = "1.1.0"
 
 __all__ = ["PARSER_VERSION", "Figure", "Metadata", "ParseResult", "PriorYear", "Warning_",
            "parse_report"]

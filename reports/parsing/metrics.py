@@ -1,9 +1,10 @@
 """The metric catalog: the one vocabulary of codes shared by parser, database, charts, CSV and tests.
 
 Definitions follow ../shared/corpus/SCHEMA.md. Finer codes extend a base code with a suffix
-(denied_state_secret, requests_received_natural_person, review_upheld ...); `base_code()` maps
-them back. Row labels per era live with the layout that reads them (layouts/*.py) but name
-only codes defined here.
+(denied_state_secret, requests_received_natural_person, review_upheld ...; an older table's
+历年累计 column as proactive_total_cumulative ...). The table labels of every era live here
+too (STANDARD_ROW_KEYS, OLD_TABLE_ROWS): the layouts read rows by them and detect.py counts
+them, so a label is spelled once.
 """
 from __future__ import annotations
 
