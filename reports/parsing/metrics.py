@@ -2,9 +2,9 @@
 
 Definitions follow ../shared/corpus/SCHEMA.md. Finer codes extend a base code with a suffix
 (denied_state_secret, requests_received_natural_person, review_upheld ...; an older table's
-历年累计 column as proactive_total_cumulative ...). The table labels of every era live here
-too (STANDARD_ROW_KEYS, OLD_TABLE_ROWS): the layouts read rows by them and detect.py counts
-them, so a label is spelled once.
+历年累计 column as proactive_total_cumulative ...); FINER maps each to its base. The table
+labels of every era live here too (STANDARD_ROW_KEYS, OLD_TABLE_ROWS): the layouts read rows by
+them and detect.py counts them, so a label is spelled once.
 """
 from __future__ import annotations
 
