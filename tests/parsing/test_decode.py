@@ -415,3 +415,25 @@ def test_html_uses_no_beautifulsoup():
 
     extract_text((HTML / "html-2019-pingtan.html").read_bytes(), filename="html-2019-pingtan.html")
     assert "bs4" not in sys.modules
+
+
+def _v(x, top, bottom):
+    return {"orientation": "v", "x0": x, "x1": x, "top": top, "bottom": bottom}
+
+
+def _h(y, x0, x1):
+    return {"orientation": "h", "x0": x0, "x1": x1, "top": y, "bottom": y}
+
+
+@pytest.mark.parametrize(("edges", "expected"), [
+    # a row cut by the page break: verticals from the page top, closed only below
+    ([_v(30, 27, 74), _v(90, 27, 74), _v(150, 27, 74), _h(74, 30, 90), _h(74, 90, 150)], [27]),
+    # a page frame of two lone verticals is not a table
+    ([_v(30, 20, 780), _v(580, 20, 780)], []),
+    # a closed table needs nothing
+    ([_v(30, 27, 74), _v(90, 27, 74), _h(27, 30, 90), _h(74, 30, 90)], []),
+])
+def test_pdf_open_table_ends(edges, expected):
+    from reports.parsing.decode.pdf import open_table_ends
+
+    assert open_table_ends(edges) == expected

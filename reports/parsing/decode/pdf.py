@@ -105,17 +105,30 @@ def open_table_ends(edges) -> list[float]:
     a row cut by a page break is printed without its top border at the head of the next page
     (and without its bottom one at the foot of the page before), so the table finder would
     read it as loose text (drv-pdf-html-2019-pingtan, page 10: "8.属于行政查询事项").
+    Only rules that a horizontal rule crosses further along count as a table's: two lone
+    vertical lines (a page frame, a sidebar) never turn a page into one cell.
     Return the y positions of the missing rules."""
     verticals = [e for e in edges if e["orientation"] == "v" and e["bottom"] - e["top"] > 5]
     if len(verticals) < 2:
         return []
-    rules = [e["top"] for e in edges if e["orientation"] == "h" and e["x1"] - e["x0"] > 5]
+    rules = [e for e in edges if e["orientation"] == "h" and e["x1"] - e["x0"] > 5]
     out = []
     for end in ("top", "bottom"):
         ys = [e[end] for e in verticals]
         y = min(ys) if end == "top" else max(ys)
-        ending_here = sum(1 for v in ys if abs(v - y) <= _EDGE_TOLERANCE)
-        if ending_here >= 2 and not any(abs(r - y) <= _EDGE_TOLERANCE for r in rules):
+        ending = [e for e in verticals if abs(e[end] - y) <= _EDGE_TOLERANCE]
+        if len(ending) < 2 or any(abs(r["top"] - y) <= _EDGE_TOLERANCE for r in rules):
+            continue
+        xs = sorted({round(e["x0"], 1) for e in ending})
+        low = min(e["top"] for e in ending) - _EDGE_TOLERANCE
+        high = max(e["bottom"] for e in ending) + _EDGE_TOLERANCE
+
+        def joins(r):
+            # a rule between two of these verticals, inside their height: a table's rule
+            inside = [x for x in xs if r["x0"] - _EDGE_TOLERANCE <= x <= r["x1"] + _EDGE_TOLERANCE]
+            return len(inside) >= 2 and low <= r["top"] <= high and abs(r["top"] - y) > _EDGE_TOLERANCE
+
+        if any(joins(r) for r in rules):
             out.append(y)
     return out
 
