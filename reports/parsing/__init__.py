@@ -46,6 +46,8 @@ def parse_report(data: bytes, *, filename: str, divisions=None, prior: PriorYear
         # and the warning sends it to review (issue 8, item 6).
         layout, figures = detect.NOT_A_REPORT, []
         warnings = [Warning_("not_a_report", f"{other_kind}；未读取任何指标，请核对是否上传错了文件")]
+        # its date is not a report's date: no verdict on it against a reporting year
+        meta = replace(meta, warnings=tuple(w for w in meta.warnings if not w.code.startswith("issued_on")))
     else:
         figures, warnings = layouts.extract(layout, norm.text, prior=prior)
     warnings = list(meta.warnings) + list(extracted.warnings) + list(warnings)
