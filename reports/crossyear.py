@@ -175,18 +175,22 @@ def prior_context(agency_id, year) -> PriorYear | None:
     return PriorYear.from_figures(year - 1, values) if values else None
 
 
-def parse_with_prior(result, data: bytes, *, filename: str, divisions, agency_name=None, year=None):
+def parse_with_prior(result, data: bytes, *, filename: str, divisions, agency_id=None,
+                     agency_name=None, year=None):
     """`result` again, parsed with last year's cumulative figures as context, where it left a
     jammed this-year/cumulative pair open and last year's report of its agency is stored;
-    else `result` unchanged. Two queries at most, and only for such reports."""
+    else `result` unchanged. The agency is `agency_id` (a stored report's) or found by name
+    (the uploader's, else the parsed one). Two queries at most, and only for such reports."""
     from agencies.resolve import find_agency
     from reports.parsing import parse_report
 
     if not any(w.code == "table_unreadable" for w in result.warnings):
         return result
-    name = agency_name or result.metadata.agency
-    agency = find_agency(name) if name else None
-    prior = prior_context(agency.pk, year or result.metadata.year) if agency else None
+    if agency_id is None:
+        name = agency_name or result.metadata.agency
+        agency = find_agency(name) if name else None
+        agency_id = agency.pk if agency else None
+    prior = prior_context(agency_id, year or result.metadata.year)
     if prior is None:
         return result
     return parse_report(data, filename=filename, divisions=divisions, prior=prior)

@@ -72,8 +72,11 @@ def reparse_report(report: Report, *, user=None, divisions=None) -> ReparseSumma
         from agencies.divisions import default_gazetteer
 
         divisions = default_gazetteer()
-    result = parse_report(data, filename=report.original_filename or report.file.name, divisions=divisions,
-                          prior=crossyear.prior_context(report.agency_id, report.year))
+    filename = report.original_filename or report.file.name
+    result = parse_report(data, filename=filename, divisions=divisions)
+    if result.ok:
+        result = crossyear.parse_with_prior(result, data, filename=filename, divisions=divisions,
+                                            agency_id=report.agency_id, year=report.year)
     if not result.ok:
         raise ReparseError(result.error or _("无法解析"))
 

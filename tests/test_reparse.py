@@ -38,7 +38,7 @@ class FakeParser:
     def __init__(self, values, warnings=()):
         self.values, self.warnings = dict(values), tuple(warnings)
 
-    def __call__(self, data, *, filename, divisions=None, prior=None):
+    def __call__(self, data, *, filename, divisions=None):
         result = real_parse_report(data, filename=filename, divisions=divisions)
         figures = []
         for code, value in self.values.items():

@@ -92,7 +92,7 @@ def test_reparse_keeps_the_summary_in_sync(monkeypatch, ingested):
     before = row(ingested)
     dropped = next(c for c in ("granted", "partial", "denied") if before[c] is not None)
 
-    def improved(data, *, filename, divisions=None, prior=None):
+    def improved(data, *, filename, divisions=None):
         result = real_parse_report(data, filename=filename, divisions=divisions)
         figures = [f if f.code != "requests_received" else replace(f, value=f.value + 1)
                    for f in result.figures if f.code != dropped]
