@@ -101,7 +101,7 @@ def _published(doc) -> str | None:
 
 def _size(el) -> int:
     """Characters of visible text under `el`, whitespace not counted."""
-    return len("".join("".join(el.itertext()).split()))
+    return len("".join(etree.tostring(el, method="text", encoding=str, with_tail=False).split()))
 
 
 def _has_class(el, name: str) -> bool:
@@ -169,7 +169,7 @@ def _flush(lines: list[str], current: list[str]) -> None:
 
 def _cell_text(cell) -> str:
     # Line breaks inside a cell are layout, not content ("本年新收<br>政府信息公开申请数量").
-    return "".join("".join(cell.itertext()).split())
+    return "".join(etree.tostring(cell, method="text", encoding=str, with_tail=False).split())
 
 
 def _nearest(el, tags):
@@ -217,6 +217,8 @@ def _table_rows(table) -> list[str]:
 
 
 def _span(value) -> int:
+    if value is None:
+        return 1
     try:
         return max(1, min(int(str(value).strip()), 100))
     except (TypeError, ValueError):
