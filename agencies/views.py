@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 
 from agencies.filters import AgencyFilter, PeerYearForm
 from agencies.models import Agency
-from agencies.queries import PEER_METRICS, agency_series, own_value, peer_stats
-from agencies.trends import build_trend
+from reports.chart_frame import plotly_config
+from reports.charts import build_agency_trend, metric_label
 from reports.exports import KEY_CODES
 from reports.filters import active_filters, is_staff
 from reports.models import Report, Status
 from reports.parsing.metrics import label
-from reports.rates import RATE_LABELS
+from reports.peers import PEER_METRICS, agency_series, own_value, peer_stats
 from reports.urlstate import sort_links, url_toggle
 
 PER_PAGE = 50
@@ -59,7 +59,7 @@ def agency_detail(request, pk):
         peers = [
             {"stats": peer_stats(year=year, province_id=chosen.province_id, level=agency.level,
                                  metric=m, value=own_value(chosen, m)),
-             "label": _peer_label(m, lang)}
+             "label": metric_label(m)}
             for m in PEER_METRICS
         ]
     return render(request, "agencies/agency_detail.html", {
@@ -67,7 +67,11 @@ def agency_detail(request, pk):
         "series": series,
         "key_columns": [{"code": c, "label": label(c, lang)} for c in KEY_CODES],
         "rows": [{"report": r, "values": [getattr(r, c) for c in KEY_CODES]} for r in series],
-        "trend": build_trend(series, KEY_CODES, lang=lang) if series else None,
+        "trend": {**build_agency_trend(
+            series, KEY_CODES, title=_("%(agency)s · 主要指标历年变化（件）") % {"agency": agency.name},
+            notes=[_("来源：该机关各年度政府信息公开工作年度报告") + (
+                _("（含未发布、审核中的报告）") if include_unreviewed else _("（经人工审核并发布）"))]),
+                  "config": plotly_config(f"agency-{agency.pk}")} if series else None,
         "form": form,
         "year": year,
         "chosen": chosen,
@@ -77,9 +81,3 @@ def agency_detail(request, pk):
         "include_unreviewed_url": url_toggle(request.GET, "include_unreviewed"),
     })
 
-
-def _peer_label(metric, lang):
-    if metric not in RATE_LABELS:
-        return label(metric, lang)
-    zh, en = RATE_LABELS[metric]
-    return zh if lang.startswith("zh") else en

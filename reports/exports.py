@@ -1,8 +1,12 @@
-"""Figure columns of report lists: key figures on list pages and the CSV of a filtered list."""
+"""Exports: figure columns of report lists, the CSV of a filtered list, the CSV and JSON of a chart.
+
+Every CSV cell goes through csv_cell(), which defuses spreadsheet formulas (OWASP CSV injection).
+"""
 import csv
+from decimal import Decimal
 
 from django.db.models import F, OuterRef, Subquery
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import get_language, gettext as _
 
@@ -11,6 +15,7 @@ from reports.models import Figure
 from reports.parsing.metrics import CORE_CODES, label
 from reports.summary import SUMMARY_CODES
 from reports.serialize import number
+from reports.tables import header
 
 # The figures shown as columns of the report lists (reports, an agency's reports).
 KEY_CODES = ("requests_received", "outcome_total", "review_total", "litigation_total")
@@ -46,6 +51,33 @@ def figure_pivot(reports, codes=CORE_CODES):
     )
 
 
+# A text cell starting with one of these is a formula to Excel, WPS and LibreOffice (OWASP "CSV
+# Injection"): = + - @, and tab and carriage return, which some of them skip before reading one.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """Return the CSV text of one cell: "" for None, plain numbers, text with a leading single
+    quote when it would start a formula (an agency named "=HYPERLINK(...)" stays text).
+
+    Numbers (int, float, Decimal) are exempt: a negative number is a number, and "-3" quoted
+    would become text that no spreadsheet sums. Only values that are numbers in Python are
+    exempt; a string "-3" is text and gets the quote like any other.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, Decimal)):
+        return number(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_row(values):
+    return [csv_cell(v) for v in values]
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -74,17 +106,45 @@ def csv_response(reports, *, request, filename="reports.csv", codes=CORE_CODES):
 
     def lines():
         writer = csv.writer(_Echo())
-        yield "\ufeff" + writer.writerow(csv_header(codes))
+        yield "\ufeff" + writer.writerow(csv_row(csv_header(codes)))
         for r in rows.iterator(chunk_size=2000):
-            yield writer.writerow([
-                r["agency__name"] or "", r["year"] or "",
-                localized(r["province__name"], r["province__name_en"], lang) or "",
-                localized(r["prefecture__name"], r["prefecture__name_en"], lang) or "",
-                r["county__name"] or "", r["layout"], r["status"],
-                r["warning_count"], base + reverse("reports:detail", args=[r["pk"]]),
-                *("" if r[f"m_{c}"] is None else number(r[f"m_{c}"]) for c in codes),
-            ])
+            yield writer.writerow(csv_row([
+                r["agency__name"], r["year"],
+                localized(r["province__name"], r["province__name_en"], lang),
+                localized(r["prefecture__name"], r["prefecture__name_en"], lang),
+                r["county__name"], r["layout"], r["status"], r["warning_count"],
+                base + reverse("reports:detail", args=[r["pk"]]), *(r[f"m_{c}"] for c in codes),
+            ]))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def table_csv(table, *, filename):
+    """The CSV of a chart's Table (reports/tables.py): headers that name each column's code and
+    vocabulary, one row per drawn row, UTF-8 with a byte-order mark for spreadsheets."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(csv_row(header(c) for c in table.columns))
+    writer.writerows(csv_row(row.get(c.key) for c in table.columns) for row in table.rows)
+    return response
+
+
+def table_json(table, *, parameters, coverage):
+    """The JSON twin of table_csv: the columns (code, label, unit, vocabulary) and one object per
+    row keyed by column code, with the request's parameters and the coverage behind it."""
+    return JsonResponse({
+        "parameters": parameters,
+        "coverage": coverage,
+        "columns": [{"code": c.code, "label": c.label, "unit": c.unit, "vocabulary": c.vocabulary}
+                    for c in table.columns],
+        "rows": [{c.code: _plain(row.get(c.key)) for c in table.columns} for row in table.rows],
+    }, json_dumps_params={"ensure_ascii": False})
+
+
+def _plain(value):
+    """Decimal sums as plain numbers (362, not "362.00"); everything else unchanged."""
+    return number(value) if isinstance(value, Decimal) else value

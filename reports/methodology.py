@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from reports.compare import MIN_REQUESTS, PARAMETERS
+from reports.forms import MIN_REQUESTS, PARAMETERS
 from reports.parsing.metrics import CORE, HARMONIZED, label
 from reports.rates import RATE_LABELS, RATES
 

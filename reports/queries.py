@@ -9,6 +9,7 @@ from django.db.models import Count, F, Max, Min
 from agencies.english_names import localized
 from agencies.models import Agency, Region
 from reports.parsing.metrics import HARMONIZED, HARMONIZED_CODES
+from reports.rates import PAIRED, PAIRED_CODES  # noqa: F401  (PAIRED_CODES: re-exported)
 from reports.summary import SUMMARY_CODES
 
 # Region level -> (Report foreign key, grouped model, its key column). "agency" groups by
@@ -21,19 +22,7 @@ LEVELS = {
 }
 HARMONIZED_NAMES = tuple(name for name, *_ in HARMONIZED)
 
-# Denominators restricted to reports that state the numerator: a report that is silent about
-# reviews must not add its requests to the review rate's denominator.
-PAIRED = {
-    "requests_with_review": ("requests_received", ("review_total",)),
-    "requests_with_litigation": ("requests_received", ("litigation_total",)),
-    "reviews_with_corrections": ("review_total", ("review_corrected",)),
-    "litigation_with_corrections": ("litigation_total", ("litigation_corrected",)),
-}
-PAIRED_CODES = {
-    "review_rate": ("requests_with_review",),
-    "litigation_rate": ("requests_with_litigation",),
-    "correction_rate": ("reviews_with_corrections", "litigation_with_corrections"),
-}
+# The paired denominators are part of each rate's definition (reports/rates.py).
 
 
 def chart_rows(reports, *, level, codes=(), harmonized=False, paired=(), by_year=False):
@@ -156,3 +145,41 @@ def coverage(reports):
 def latest_year(reports):
     """Return the most recent report year in the queryset, or None."""
     return reports.order_by().aggregate(y=Max("year"))["y"]
+
+
+def report_years(reports):
+    """Return the sorted distinct years of the queryset (years that have reports). One query.
+
+    The compare page offers these in its year controls and on the map's slider; pass the
+    selection without its year filter. (A rollup answers it with the distinct years per group.)
+    """
+    return sorted(y for y in reports.order_by().values_list("year", flat=True).distinct() if y is not None)
+
+
+def continuing_agencies(reports, *, level):
+    """Return {(group id, year): agencies that reported in the group both that year and the year
+    before}. One query, aggregated in the database.
+
+    With the per-group-year agency counts of chart_rows(by_year=True) this gives how the set of
+    reporting agencies changed (added = agencies - continuing, dropped = last year's agencies -
+    continuing), which line charts mark (issue 10: a province's line jumped from one county to
+    a whole city). Group id is the primary key chart_rows returns as `id` (None: no region at
+    that level). Reports without an agency are left out. A rollup answers it from one row per
+    (group, year) with the count of agencies also present in the year before.
+    """
+    fk = LEVELS[level][0]
+    q = connection.ops.quote_name
+    inner = (reports.order_by().filter(agency__isnull=False, year__isnull=False)
+             .values(fk, "agency_id", "year").distinct())
+    sql, params = inner.query.sql_with_params()
+    group = f"COALESCE(d.{q(fk)}, -1)"
+    # LAG over each agency's years within a group: the agency continues when its previous
+    # year there is this year - 1 (SQLite >= 3.25 and PostgreSQL alike).
+    windowed = (f"SELECT {group} AS g, d.{q('year')} AS y, LAG(d.{q('year')}) OVER "
+                f"(PARTITION BY {group}, d.{q('agency_id')} ORDER BY d.{q('year')}) AS prev "
+                f"FROM ({sql}) d")
+    outer = (f"SELECT w.g, w.y, SUM(CASE WHEN w.prev = w.y - 1 THEN 1 ELSE 0 END) "
+             f"FROM ({windowed}) w GROUP BY w.g, w.y")
+    with connection.cursor() as cursor:
+        cursor.execute(outer, params)
+        return {(None if g == -1 else g, y): int(n) for g, y, n in cursor.fetchall()}

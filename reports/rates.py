@@ -1,4 +1,8 @@
-"""Rate formulas and Wilson score intervals used by the charts and the methodology page."""
+"""The one definition of each rate: formula, paired denominators, labels, units and Wilson intervals.
+
+Charts, maps, tables, CSV, the methodology page and the agency peer comparison all read these
+names; nothing else re-spells a rate's formula.
+"""
 from __future__ import annotations
 
 import math
@@ -7,9 +11,18 @@ from dataclasses import dataclass
 # Two-sided 95% normal quantile.
 Z95 = 1.959963984540054
 
-# name -> (numerator codes, denominator codes, scale); the one definition every view and CSV uses.
-# Denominators are the paired sums of reports/queries.py PAIRED: requests (or reviews and
-# lawsuits) of the reports that state the numerator, so silent reports do not dilute a rate.
+# Denominators restricted to reports that state the numerator: a report that is silent about
+# reviews must not add its requests to the review rate's denominator.
+# name -> (summed code, codes of which a report must state one for its value to count).
+PAIRED = {
+    "requests_with_review": ("requests_received", ("review_total",)),
+    "requests_with_litigation": ("requests_received", ("litigation_total",)),
+    "reviews_with_corrections": ("review_total", ("review_corrected",)),
+    "litigation_with_corrections": ("litigation_total", ("litigation_corrected",)),
+}
+
+# name -> (numerator codes, denominator codes, scale). Denominators are PAIRED sums (or the
+# harmonized outcome total), so silent reports do not dilute a rate.
 RATES = {
     "review_rate": (("review_total",), ("requests_with_review",), 100),
     "litigation_rate": (("litigation_total",), ("requests_with_litigation",), 100),
@@ -19,11 +32,31 @@ RATES = {
     ),
     "disclosure_rate": (("disclosed", "partial"), ("outcomes",), 100),
 }
+# The PAIRED sums each rate needs from reports/queries.py chart_rows(paired=...).
+PAIRED_CODES = {name: tuple(d for d in den if d in PAIRED) for name, (_num, den, _s) in RATES.items()}
 RATE_LABELS = {
     "review_rate": ("每百件申请行政复议数", "Reviews per 100 requests"),
     "litigation_rate": ("每百件申请行政诉讼数", "Lawsuits per 100 requests"),
-    "correction_rate": ("复议诉讼纠错率（%）", "Correction rate (%)"),
-    "disclosure_rate": ("公开率（%）", "Disclosure rate (%)"),
+    "correction_rate": ("复议诉讼纠错率", "Correction rate"),
+    "disclosure_rate": ("公开率", "Disclosure rate"),
+}
+# Unit of each rate's value, as the catalog names units (reports/parsing/metrics.py Metric.unit).
+RATE_UNITS = {"review_rate": "每百件", "litigation_rate": "每百件", "correction_rate": "%",
+              "disclosure_rate": "%"}
+# What the denominator counts, for "3.6 (2 / 55 件申请)" beside every rate.
+DENOMINATOR_LABELS = {
+    "review_rate": ("件申请", "requests"),
+    "litigation_rate": ("件申请", "requests"),
+    "correction_rate": ("件复议诉讼", "reviews and lawsuits"),
+    "disclosure_rate": ("件办理结果", "outcomes"),
+}
+# The codes whose `__n` (reports stating them) say which reports a rate covers: a report enters
+# the denominator only when it states one of these (PAIRED; for the disclosure rate, an outcome).
+COVERED_BY = {
+    "review_rate": ("review_total",),
+    "litigation_rate": ("litigation_total",),
+    "correction_rate": ("review_corrected", "litigation_corrected"),
+    "disclosure_rate": ("outcomes",),
 }
 
 
@@ -75,3 +108,26 @@ def rate(row, name):
 def rate_interval(row, name):
     num, den = rate_parts(row, name)
     return wilson(num, den, scale=RATES[name][2])
+
+
+def report_rate_parts(name):
+    """Return (numerator code, denominator code, scale) of rate `name` for one report's own figures.
+
+    For a single report the PAIRED restriction means: both figures stated, denominator > 0.
+    Only rates over catalog codes have a per-report form (the disclosure rate sums harmonized
+    categories); ValueError otherwise.
+    """
+    num_codes, den_codes, scale = RATES[name]
+    if len(num_codes) != 1 or len(den_codes) != 1 or den_codes[0] not in PAIRED:
+        raise ValueError(f"{name} has no single-report form")
+    return num_codes[0], PAIRED[den_codes[0]][0], scale
+
+
+def report_rate(values, name):
+    """Rate `name` of one report's figures ({code: value}), or None unless both are stated and
+    the denominator is positive (the pairing of PAIRED, applied to one report)."""
+    num_code, den_code, scale = report_rate_parts(name)
+    num, den = values.get(num_code), values.get(den_code)
+    if num is None or den is None or float(den) <= 0:
+        return None
+    return float(num) * scale / float(den)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="detail"),
     path("reports/<int:pk>/file/", views.report_file, name="file"),
     path("compare/", compare.compare, name="compare"),
+    path("compare/options/", compare.options, name="compare_options"),
     path("coverage/", coverage.coverage, name="coverage"),
     path("methodology/", methodology.methodology, name="methodology"),
 ]

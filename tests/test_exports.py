@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from reports.exports import csv_header, figure_pivot
+from reports.exports import csv_cell, csv_header, figure_pivot
 from reports.models import Report, Status
 from reports.parsing.metrics import CORE_CODES, label
 from tests.factories import AgencyFactory, FigureFactory, RegionFactory, ReportFactory
@@ -87,3 +87,33 @@ def test_csv_sorted_by_a_figure_column(client):
     ReportFactory()  # states nothing: last in both directions
     rows = _csv(client, "o=-requests_received")[1:]
     assert [row[9] for row in rows] == ["50", "20", "5", ""]
+
+
+@pytest.mark.parametrize(("value", "cell"), [
+    ("=HYPERLINK(\"http://x\",\"点击\")", "'=HYPERLINK(\"http://x\",\"点击\")"),
+    ("+86 10 1234", "'+86 10 1234"), ("-1+2", "'-1+2"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tcmd", "'\tcmd"), ("\rcmd", "'\rcmd"), ("-3", "'-3"),
+    ("河北省教育厅", "河北省教育厅"), ("a=b", "a=b"), ("", ""), (None, ""),
+    (-3, -3), (Decimal("-2.50"), -2.5), (Decimal("362.00"), 362), (True, "true"),
+])
+def test_csv_cells_never_start_a_formula(value, cell):
+    """OWASP CSV injection: a text cell starting with = + - @ tab or CR gets a leading quote;
+    numbers (Python numbers, not strings that look like them) stay numbers, negative too."""
+    assert csv_cell(value) == cell
+
+
+def test_report_list_csv_escapes_formula_names(client):
+    ReportFactory(agency=AgencyFactory(name='=HYPERLINK("http://evil.example","点击")'), year=2021)
+    _header, row = _csv(client)
+    assert row[0] == "'=HYPERLINK(\"http://evil.example\",\"点击\")"
+
+
+def test_compare_csv_escapes_formula_names(client):
+    province = RegionFactory(code="990000", name="@测省")
+    report = ReportFactory(agency=AgencyFactory(name="-测局", region=province), year=2022, province=province)
+    FigureFactory(report=report, code="requests_received", value=Decimal(5))
+    for query in ("chart=volume&year=2022", "chart=volume&year=2022&level=agency"):
+        body = client.get(f"/compare/?{query}&format=csv").content.decode("utf-8-sig")
+        header, row = list(csv.reader(io.StringIO(body)))
+        name = row[header.index("分组 (name)")]
+        assert name in ("'@测省", "'-测局")

@@ -97,9 +97,10 @@ def test_the_url_decides_the_language_not_the_browser(english, published):
 
 def test_compare_table_headings_follow_the_language(client, published):
     _cat, zh, en, _alternatives = HARMONIZED[0]
-    assert f"<th class=\"num\">{zh}</th>" in client.get("/compare/?chart=outcomes").content.decode()
-    html = client.get("/en/compare/?chart=outcomes").content.decode()
-    assert f"<th class=\"num\">{en}</th>" in html and zh not in html
+    url = "/compare/?chart=outcomes&tab=table"
+    assert f'<th scope="col" class="num">{zh}</th>' in client.get(url).content.decode()
+    html = client.get(f"/en{url}").content.decode()
+    assert f'<th scope="col" class="num">{en}</th>' in html and zh not in html
 
 
 def test_admin_upload_and_review_pages_in_english(english):

@@ -5,7 +5,7 @@ import pytest
 
 from agencies.models import Region
 from reports.models import Report, Status
-from reports.queries import chart_rows, coverage, latest_year
+from reports.queries import chart_rows, continuing_agencies, coverage, latest_year, report_years
 from tests.factories import AgencyFactory, RegionFactory, report_with_figures
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +118,35 @@ def test_one_query_per_chart_rows(two_provinces, django_assert_num_queries):
     with django_assert_num_queries(1):
         chart_rows(Report.objects.published(), level="province", harmonized=True,
                    codes=["requests_received"], paired=["requests_with_review"], by_year=True)
+
+
+def test_report_years_one_query(two_provinces, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert report_years(Report.objects.published()) == [2021, 2022]
+
+
+def test_continuing_agencies_per_group_and_year(django_assert_num_queries):
+    """Agencies reporting in a group both that year and the year before, in one query; with the
+    agency counts of chart_rows this says who joined and who left (issue 10)."""
+    north = RegionFactory(code="990000", name="北测省")
+    agencies = [AgencyFactory(name=f"北测省{i}局", region=north) for i in range(4)]
+    for agency, years in zip(agencies, ((2019, 2020, 2021), (2019, 2020), (2020, 2021), (2019, 2021))):
+        for year in years:
+            report_with_figures(agency=agency, year=year, figures={"requests_received": 1})
+    nowhere = AgencyFactory(name="无区划局")
+    for year in (2020, 2021):
+        report_with_figures(agency=nowhere, year=year, figures={"requests_received": 1})
+    with django_assert_num_queries(1):
+        kept = continuing_agencies(Report.objects.published(), level="province")
+    assert kept == {(north.pk, 2019): 0, (north.pk, 2020): 2, (north.pk, 2021): 2,
+                    (None, 2020): 0, (None, 2021): 1}
+    rows = chart_rows(Report.objects.published(), level="province", codes=["requests_received"], by_year=True)
+    from reports.charts import with_agency_changes
+
+    changes = {(r["key"], r["year"]): (r["agencies_added"], r["agencies_dropped"])
+               for r in with_agency_changes(rows, kept)}
+    # 2020: {0,1,2} after {0,1,3}: +1 −1; 2021: {0,2,3} after {0,1,2}: +1 −1.
+    assert changes[("990000", 2019)] == (None, None)
+    assert changes[("990000", 2020)] == (1, 1) and changes[("990000", 2021)] == (1, 1)
+    by_agency = continuing_agencies(Report.objects.published(), level="agency")
+    assert by_agency[(agencies[0].pk, 2021)] == 1 and by_agency[(agencies[3].pk, 2021)] == 0

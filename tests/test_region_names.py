@@ -1,5 +1,6 @@
 """English names of provinces and prefectures on English pages, Chinese ones on Chinese pages (issue 10)."""
 import csv
+import json
 import re
 from decimal import Decimal
 
@@ -80,7 +81,10 @@ def test_compare_rows_chart_and_csv_in_each_language(client, hebei_report):
     assert "Shijiazhuang" in csv_en and "石家庄" not in csv_en
     assert "石家庄市" in client.get("/compare/?chart=volume&year=2022&level=prefecture&format=csv").content.decode()
     page = client.get("/en/compare/?chart=map&year=2022").content.decode()
-    assert '"Hebei"' in page and '"Zhejiang"' in page and "浙江省" not in page  # drawn and no-data provinces
+    figure = json.loads(re.search(r'<script id="figure-data" type="application/json">(.*?)</script>', page, re.S).group(1))
+    # Drawn and no-data provinces, named in their hovers (the compare map's customdata).
+    hovers = " ".join(text for trace in figure["data"] for text in trace["customdata"])
+    assert "<b>Hebei</b>" in hovers and "<b>Zhejiang</b>" in hovers and "浙江省" not in page
     assert ",Hebei,Shijiazhuang," in streamed(client.get("/en/reports/?format=csv"))
     assert ",河北省,石家庄市," in streamed(client.get("/reports/?format=csv"))
 

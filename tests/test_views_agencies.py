@@ -5,8 +5,10 @@ from decimal import Decimal
 import pytest
 
 from agencies.models import Agency, Region
-from agencies.queries import peer_stats
-from agencies.trends import build_trend
+from django.utils import translation
+
+from reports.charts import build_agency_trend
+from reports.peers import peer_stats
 from reports.models import Status
 from tests.factories import AgencyFactory, FigureFactory, RegionFactory, ReportFactory
 
@@ -123,6 +125,7 @@ def test_agency_detail_query_count_does_not_grow(client, django_assert_num_queri
     assert response.context["year"] == 2014 + years - 1
     html = response.content.decode()
     assert 'id="trend-data"' in html and "/static/vendor/plotly-basic.min.js" in html
+    assert "/static/vendor/plotly-locale-zh-cn.js" in html and '"showSendToCloud": false' in html
     assert "cdn" not in html.lower()
 
 
@@ -147,14 +150,18 @@ def test_agency_detail_visibility_and_year_choice(client, staff_client, province
 
 
 def test_trend_builder_draws_gaps_not_zeros():
+    """A year without the figure, or without a report (2022), breaks the line on a numeric axis."""
     rows = [{"year": 2019, "requests_received": Decimal(10), "review_total": None},
             {"year": 2020, "requests_received": None, "review_total": None},
-            {"year": 2021, "requests_received": Decimal(30), "review_total": None}]
-    fig = build_trend(rows, ("requests_received", "review_total"), lang="zh")
+            {"year": 2021, "requests_received": Decimal(3119), "review_total": None},
+            {"year": 2023, "requests_received": Decimal(5), "review_total": None}]
+    fig = build_agency_trend(rows, ("requests_received", "review_total"))
     (trace,) = fig["data"]
-    assert trace["x"] == [2019, 2020, 2021] and trace["y"] == [10.0, None, 30.0]
-    assert trace["name"] == "本年新收申请数"
-    assert build_trend(rows, ("requests_received",), lang="en")["data"][0]["name"] == "New requests received"
+    assert trace["x"] == [2019, 2020, 2021, 2022, 2023] and trace["y"] == [10.0, None, 3119.0, None, 5.0]
+    assert trace["connectgaps"] is False and fig["layout"]["xaxis"]["type"] == "linear"
+    assert trace["name"] == "本年新收申请数" and "3,119 件" in trace["customdata"][2]
+    with translation.override("en"):
+        assert build_agency_trend(rows, ("requests_received",))["data"][0]["name"] == "New requests received"
 
 
 @pytest.mark.parametrize(("value", "position"), [

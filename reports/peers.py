@@ -1,5 +1,8 @@
 """An agency's reports over the years and its position among its peers, computed in the database.
 
+(Moved from agencies/queries.py, issue 10: the agencies app stays the lower app; queries over
+reports and their figures live in reports/, each rate defined once in reports/rates.py.)
+
 Peers are the agencies of the same level whose published report for the year lies in the same
 province (Report.province, the agency itself included). Quartiles are percentile_cont (linear
 interpolation between closest ranks, as PostgreSQL's percentile_cont and numpy's default),
@@ -18,6 +21,7 @@ from django.db.models.functions import Cast
 
 from reports.exports import KEY_CODES, figure_column, with_key_figures
 from reports.models import Report
+from reports.rates import report_rate, report_rate_parts
 
 PEER_METRICS = ("requests_received", "review_rate")
 
@@ -61,22 +65,21 @@ def agency_series(agency, reports):
     )
 
 
-
-
 def peer_values(*, year, province_id, level, metric):
     """A queryset of one column `v`: the metric for each peer report (those stating it).
 
-    review_rate is reviews per 100 requests received, for reports stating both figures with
-    requests > 0 (the same pairing as the charts: silent reports do not dilute the rate).
+    A rate is reports/rates.py's definition applied to each report's own figures (both stated,
+    denominator > 0: the same pairing as the charts, so silent reports do not dilute it).
     """
     peers = Report.objects.published().filter(year=year, province_id=province_id, agency__level=level)
     if metric == "requests_received":
         peers = peers.annotate(v=Cast(figure_column("requests_received"), FloatField()))
     elif metric == "review_rate":
+        numerator, denominator, scale = report_rate_parts(metric)
         peers = peers.annotate(
-            rr=Cast(figure_column("requests_received"), FloatField()),
-            rv=Cast(figure_column("review_total"), FloatField()),
-        ).filter(rr__gt=0, rv__isnull=False).annotate(v=F("rv") * 100.0 / F("rr"))
+            den=Cast(figure_column(denominator), FloatField()),
+            num=Cast(figure_column(numerator), FloatField()),
+        ).filter(den__gt=0, num__isnull=False).annotate(v=F("num") * float(scale) / F("den"))
     else:
         raise ValueError(f"unknown peer metric {metric!r}")
     return peers.filter(v__isnull=False).order_by().values("v")
@@ -115,10 +118,7 @@ def peer_stats(*, year, province_id, level, metric, value=None):
 
 def own_value(report, metric):
     """The metric for one report annotated by agency_series (None when not stated)."""
-    rr = getattr(report, "requests_received", None)
     if metric == "requests_received":
-        return rr
-    rv = getattr(report, "review_total", None)
-    if rr is None or rv is None or rr <= 0:
-        return None
-    return float(rv) * 100.0 / float(rr)
+        return getattr(report, "requests_received", None)
+    numerator, denominator, _scale = report_rate_parts(metric)
+    return report_rate({c: getattr(report, c, None) for c in (numerator, denominator)}, metric)
