@@ -39,7 +39,8 @@ PAGES = {
     "volume": "/compare/?chart=volume&level=province",
     "outcomes": "/compare/?chart=outcomes&level=province&mode=percent",
     "review": "/compare/?chart=review&level=province",
-    "map": "/compare/?chart=map&metric=requests_received",
+    "map": "/compare/?tab=map&metric=requests_received",
+    "table": "/compare/?chart=review&level=province&tab=table",
     "reports list": "/reports/",
     "agency": None,  # filled in once the demo is loaded: the first agency with a trend chart
 }

@@ -159,7 +159,8 @@ def frame(data, *, title, subtitle, notes, height=560, legend=(), side_legend=Fa
     texts = dict(title=title, subtitle=subtitle, notes=notes, legend=list(legend),
                  side_legend=side_legend, left=left, axis_space=axis_space)
     wide = _texts(**texts, height=height, limit=WIDE, plot_width=900)
-    narrow = _texts(**texts, height=narrow_height or height, limit=NARROW, plot_width=320, font=11)
+    # A 390 px phone leaves about 360 px for the figure; the legend may use all of it.
+    narrow = _texts(**texts, height=narrow_height or height, limit=NARROW, plot_width=340, font=11)
     narrow.update(narrow_layout or {})
     base = {
         "font": {"family": FONT, "size": 13, "color": TEXT},
@@ -179,7 +180,7 @@ def frame(data, *, title, subtitle, notes, height=560, legend=(), side_legend=Fa
 def _legend_rows(names, plot_width, font):
     """Rows a horizontal legend of these names takes at this width: plotly gives every entry the
     width of the widest once they do not fit on one line (symbol ~40 px + text)."""
-    items = [40 + width(name) * font for name in names]
+    items = [44 + width(name) * font for name in names]
     if sum(items) <= plot_width:
         return 1
     per_row = max(1, int(plot_width // max(items)))
@@ -220,7 +221,8 @@ def _texts(*, title, subtitle, notes, height, legend, side_legend, left, axis_sp
         layout["legend"] = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"}
     elif legend:
         layout["legend"] = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0,
-                            "yanchor": "bottom", "yref": "paper", "traceorder": "normal"}
+                            "yanchor": "bottom", "yref": "paper", "traceorder": "normal",
+                            "font": {"size": font}}
     return layout
 
 

@@ -634,7 +634,7 @@ def map_figure(table, spec, facts):
         # white space, and the inset strip is shaped for the box it holds.
         narrow_height=250, narrow_layout={"geo2": {**inset, "domain": NARROW_INSET_DOMAIN}},
         annotations=[{"text": _("南海诸岛"), "xref": "paper", "yref": "paper", "showarrow": False,
-                      "x": sum(INSET_DOMAIN["x"]) / 2, "y": INSET_DOMAIN["y"][0], "yanchor": "top",
+                      "x": INSET_DOMAIN["x"][1], "xanchor": "right", "y": INSET_DOMAIN["y"][0], "yanchor": "top",
                       "font": {"size": 11, "color": MUTED}}],
     )
 
