@@ -12,20 +12,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
 
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext_lazy
 
 from reports import queries
 from reports.chart_frame import (
     BLUES, GRID, MUTED, NO_DATA, PALETTE, frame, line_style, metric_title, source_notes, title_line,
     width,
 )
+# `_` is gettext cached per language: a chart repeats its words on every row (reports/formatting.py).
 from reports.formatting import format_number, format_rate, is_zh, unit_label, with_unit
+from reports.formatting import text as _
 from reports.parsing.metrics import BY_CODE, HARMONIZED, label
 from reports.rates import (
     COVERED_BY, DENOMINATOR_LABELS, PAIRED, PAIRED_CODES, RATE_LABELS, RATE_UNITS, RATES,
     rate_interval, rate_parts,
 )
-from reports.tables import CATALOG, DERIVED, HARMONIZED as HARMONIZED_VOCABULARY, Column, Table
+from reports.tables import CATALOG, HARMONIZED as HARMONIZED_VOCABULARY, Column, Table
 
 CATEGORY_COLORS = {
     "disclosed": "#2a9d8f", "partial": "#8ab17d", "withheld": "#e76f51",
@@ -112,10 +114,10 @@ def _short(name):
 def _reports_text(row, stating=None):
     """"12 份报告（11 份填报该指标），8 个机关": the sample behind a value."""
     reports, agencies = row.get("reports") or 0, row.get("agencies") or 0
-    text = _("%(n)s 份报告") % {"n": format_number(reports)}
+    sample = _("%(n)s 份报告") % {"n": format_number(reports)}
     if stating is not None and stating != reports:
-        text += _("（%(n)s 份填报）") % {"n": format_number(stating)}
-    return text + _("，%(n)s 个机关") % {"n": format_number(agencies)}
+        sample += _("（%(n)s 份填报）") % {"n": format_number(stating)}
+    return sample + _("，%(n)s 个机关") % {"n": format_number(agencies)}
 
 
 def sort_rows(rows, spec, value):
@@ -623,7 +625,7 @@ def map_figure(table, spec, facts):
         height=600, legend=[_("无数据")] if missing else [], left=10, axis_space=62,
         # The colour scale runs from 0 to an explicit top, under the map like a map's key.
         coloraxis={"cmin": 0, "cmax": top, "colorscale": BLUES,
-                   "colorbar": {"title": {"text": unit_label(unit), "side": "right"},
+                   "colorbar": {"title": {"text": unit_label(unit), "side": "top"},
                                 "orientation": "h", "x": 0, "xanchor": "left", "y": -0.02,
                                 "yanchor": "top", "len": 0.5, "thickness": 12,
                                 "separatethousands": True, "exponentformat": "none",

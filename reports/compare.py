@@ -20,7 +20,6 @@ from agencies.search import search
 from reports import charts, queries
 from reports.chart_frame import plotly_config
 from reports.exports import table_csv, table_json
-from reports.charts import REVIEW_RATES
 from reports.forms import (
     CHARTS, COUNT_METRICS, LEVEL_CHOICES, MODE_CHOICES, MODES, MULTIPLE, PARAMETERS, RATE_METRICS,
     SORT_CHOICES, TABS, CompareForm,
@@ -66,13 +65,14 @@ def compare(request):
     table, figure, facts = charts.draw(kind, reports, spec, facts)
     if data["format"] in ("csv", "json"):
         return _export(request, table, facts, data, year=year)
-    shown = table.rows[:MAX_TABLE_ROWS]
+    shown = table.rows[:MAX_TABLE_ROWS] if data["tab"] == "table" else []
     whole_list, row_lists = list_links(data, shown, year=year, over_years=over_years, level=spec.level)
     context = _context(request, form)
     context.update(
         data=data, kind=kind, spec=spec, facts=facts, years=years, table=table, list_url=whole_list,
-        table_headers=html_headers(table),
-        table_rows=html_rows(table.head(MAX_TABLE_ROWS), row_lists, link_text=_("报告")),
+        # Only the Table tab shows the rows (a few hundred rows of cells cost tens of ms).
+        table_headers=html_headers(table) if data["tab"] == "table" else "",
+        table_rows=html_rows(table.head(MAX_TABLE_ROWS), row_lists, link_text=_("报告")) if data["tab"] == "table" else "",
         table_shown=len(shown), table_total=len(table.rows),
         figure_script=json_script({
             **figure,
@@ -170,7 +170,9 @@ def _context(request, form):
     cleaned = getattr(form, "cleaned_data", None) or {}
     chart = cleaned.get("chart") or get.get("chart") or "volume"
     tab = cleaned.get("tab") or ("map" if chart == "map" else get.get("tab") or "chart")
-    chart = "volume" if chart == "map" else chart
+    chart = chart if chart in MODES else "volume"  # an invalid or legacy (map) kind
+    # Old chart=map links: the tab links name the chart kind the map belongs to.
+    kind = {"chart": chart} if get.get("chart") == "map" else {}
     metric = get.get("metric", "")
     links = []
     for key, label in CHARTS:
@@ -182,11 +184,12 @@ def _context(request, form):
     return {
         "form": form, "chart": chart, "tab": tab,
         "metric_choices": COUNT_METRICS if chart == "volume" else (
-            tuple((k, v) for k, v in RATE_METRICS if k in REVIEW_RATES) if chart == "review" else ()),
+            tuple((k, v) for k, v in RATE_METRICS if k in charts.REVIEW_RATES) if chart == "review" else ()),
         "mode_choices": [(k, v) for k, v in MODE_CHOICES if k in MODES[chart]],
         "level_choices": LEVEL_CHOICES, "sort_choices": SORT_CHOICES,
         "chart_links": links,
-        "tab_links": [(key, label, url_with(get, {"tab": key}, drop=("format", "find"))) for key, label in TABS],
+        "tab_links": [(key, label, url_with(get, {**kind, "tab": key if key != "chart" else None},
+                                            drop=("format", "find"))) for key, label in TABS],
         "is_staff": request.user.is_authenticated and request.user.is_staff,
         "parameters": PARAMETERS,
     }

@@ -395,3 +395,9 @@ def test_table_rows_are_escaped():
     assert "<b>" not in html and "&lt;b&gt;局&lt;/b&gt;" in html
     assert '<td class="num">1,234</td>' in html
     assert 'href="/reports/?a=1&amp;b=2"' in html
+
+
+def test_legacy_map_links_switch_tabs_by_their_chart_kind(client, data):
+    tabs = dict((k, href) for k, _l, href in client.get(f"{URL}?chart=map&metric=correction_rate").context["tab_links"])
+    assert tabs["table"] == "?chart=review&metric=correction_rate&tab=table"
+    assert tabs["chart"] == "?chart=review&metric=correction_rate"
