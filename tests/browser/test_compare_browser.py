@@ -4,6 +4,8 @@ and nothing requested from another host (issue 10)."""
 import re
 
 import pytest
+from django.urls import reverse
+from django.utils import translation
 
 from agencies.models import Region
 from tests.browser.conftest import ARTIFACTS
@@ -50,8 +52,10 @@ def drawn(page):
         locations: t.locations || null, z: t.z || null}))""")
 
 
-def english(page, live_server):
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+def compare_url(live_server, query, lang="zh-hans"):
+    """The compare page in a language: Chinese at /compare/, English under /en/ (reverse() knows)."""
+    with translation.override(lang):
+        return f"{live_server.url}{reverse('reports:compare')}?{query}"
 
 
 @pytest.mark.parametrize(("name", "query", "trace_type"), VIEWS)
@@ -59,10 +63,8 @@ def test_every_view_in_both_languages_on_a_laptop_and_a_phone(page, live_server,
     """Chinese is loaded on a laptop and then narrowed to a phone (the resize path); English is
     loaded on a phone and then widened (the first-load path). Screenshots of all four."""
     for lang, sizes in (("zh", (LAPTOP, PHONE)), ("en", (PHONE, LAPTOP))):
-        if lang == "en":
-            english(page, live_server)
         page.set_viewport_size(sizes[0])
-        page.goto(f"{live_server.url}/compare/?{query}")
+        page.goto(compare_url(live_server, query, "zh-hans" if lang == "zh" else "en"))
         assert page.locator("html").get_attribute("lang") == ("zh-hans" if lang == "zh" else "en")
         # The active tab is marked, for the eye and for screen readers.
         tab = re.search(r"tab=(\w+)", query)
