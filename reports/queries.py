@@ -9,7 +9,7 @@ from django.db.models import Count, F, Max, Min
 from agencies.english_names import localized
 from agencies.models import Agency, Region
 from reports.parsing.metrics import HARMONIZED, HARMONIZED_CODES
-from reports.rates import PAIRED, PAIRED_CODES  # noqa: F401  (PAIRED_CODES: re-exported)
+from reports.rates import PAIRED
 from reports.summary import SUMMARY_CODES
 
 # Region level -> (Report foreign key, grouped model, its key column). "agency" groups by
