@@ -58,6 +58,7 @@ def compare_url(live_server, query, lang="zh-hans"):
         return f"{live_server.url}{reverse('reports:compare')}?{query}"
 
 
+@pytest.mark.slow  # about 5 s a view on a loaded 2-core machine: 4 layouts, 4 screenshots
 @pytest.mark.parametrize(("name", "query", "trace_type"), VIEWS)
 def test_every_view_in_both_languages_on_a_laptop_and_a_phone(page, live_server, reports, name, query, trace_type):
     """Chinese is loaded on a laptop and then narrowed to a phone (the resize path); English is
@@ -209,6 +210,7 @@ TOOLBAR_VIEWS = ["chart=volume&year=2022", "chart=volume&year__gte=2020&year__lt
                  "chart=outcomes&year=2022", "chart=review&year=2022", "tab=map&year=2022"]
 
 
+@pytest.mark.slow  # about 3 s a chart kind: every button, three downloads
 @pytest.mark.parametrize("query", TOOLBAR_VIEWS)
 def test_every_toolbar_button_stays_on_this_host(page, live_server, reports, query):
     """No "Share chart" (plotly's cloud), no edit button; every button is clicked, downloads
