@@ -1,6 +1,6 @@
 """Exports: figure columns of report lists, the CSV of a filtered list, the CSV and JSON of a chart.
 
-Every CSV cell goes through csv_cell(), which defuses spreadsheet formulas (OWASP CSV injection).
+Every CSV cell goes through csv_cell(), which defuses spreadsheet formulas (reports/spreadsheet.py).
 """
 import csv
 from decimal import Decimal
@@ -15,6 +15,7 @@ from reports.models import Figure
 from reports.parsing.metrics import CORE_CODES, label
 from reports.summary import SUMMARY_CODES
 from reports.serialize import number
+from reports.spreadsheet import safe_cell
 from reports.tables import header
 
 # The figures shown as columns of the report lists (reports, an agency's reports).
@@ -51,14 +52,10 @@ def figure_pivot(reports, codes=CORE_CODES):
     )
 
 
-# A text cell starting with one of these is a formula to Excel, WPS and LibreOffice (OWASP "CSV
-# Injection"): = + - @, and tab and carriage return, which some of them skip before reading one.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def csv_cell(value):
-    """Return the CSV text of one cell: "" for None, plain numbers, text with a leading single
-    quote when it would start a formula (an agency named "=HYPERLINK(...)" stays text).
+    """Return the CSV text of one cell: "" for None, plain numbers, and text through
+    reports/spreadsheet.py's safe_cell (the one formula rule, OWASP CSV injection: a leading
+    = + - @ tab or CR gets a single quote, so an agency named "=HYPERLINK(...)" stays text).
 
     Numbers (int, float, Decimal) are exempt: a negative number is a number, and "-3" quoted
     would become text that no spreadsheet sums. Only values that are numbers in Python are
@@ -70,8 +67,7 @@ def csv_cell(value):
         return "true" if value else "false"
     if isinstance(value, (int, float, Decimal)):
         return number(value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return safe_cell(str(value))
 
 
 def csv_row(values):
