@@ -164,13 +164,16 @@ def continuing_agencies(reports, *, level):
     reporting agencies changed (added = agencies - continuing, dropped = last year's agencies -
     continuing), which line charts mark (issue 10: a province's line jumped from one county to
     a whole city). Group id is the primary key chart_rows returns as `id` (None: no region at
-    that level). Reports without an agency are left out. A rollup answers it from one row per
-    (group, year) with the count of agencies also present in the year before.
+    that level). Reports without an agency are left out. `reports` are current reports (every
+    chart's are): at most one per agency and year (Report's one_current_report_per_agency_year),
+    so no DISTINCT is needed, which saved a third of the time (bench/pages_bench.py). A rollup
+    answers it from one row per (group, year) with the count of agencies also present in the
+    year before.
     """
     fk = LEVELS[level][0]
     q = connection.ops.quote_name
     inner = (reports.order_by().filter(agency__isnull=False, year__isnull=False)
-             .values(fk, "agency_id", "year").distinct())
+             .values(fk, "agency_id", "year"))
     sql, params = inner.query.sql_with_params()
     group = f"COALESCE(d.{q(fk)}, -1)"
     # LAG over each agency's years within a group: the agency continues when its previous
