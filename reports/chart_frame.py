@@ -31,6 +31,13 @@ WIDE, NARROW = 110, 27  # wrap widths (in CJK characters) of the texts, desktop 
 NOTE_LINE = 16  # px per note line at font size 11
 
 
+def plotly_text(value):
+    """Text for plotly's pseudo-HTML (titles, hovers, legends, ticks): plotly reads <b>, <a href>
+    and entities in them, so a name from a report must have & < > escaped. Bold is not used at
+    all: plotly draws it with a style attribute, which the Content-Security-Policy refuses."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def line_style(i):
     """(colour, dash) of the i-th series: every colour solid first, then every colour dashed..."""
     return PALETTE[i % len(PALETTE)], DASHES[(i // len(PALETTE)) % len(DASHES)]
@@ -189,9 +196,9 @@ def _legend_rows(names, plot_width, font):
 
 def _texts(*, title, subtitle, notes, height, legend, side_legend, left, axis_space, limit,
            plot_width, font=13):
-    title_lines = wrap(title, limit * 13 / 16)
-    sub_lines = wrap(subtitle, limit) if subtitle else []
-    note_lines = [line for note in notes for line in wrap(note, limit * 1.15)]
+    title_lines = [plotly_text(line) for line in wrap(title, limit * 13 / 16)]
+    sub_lines = [plotly_text(line) for line in wrap(subtitle, limit)] if subtitle else []
+    note_lines = [plotly_text(line) for note in notes for line in wrap(note, limit * 1.15)]
     side_legend = side_legend and plot_width >= 600  # on a phone the legend goes above the plot
     legend_rows = _legend_rows(legend, plot_width, font) if legend and not side_legend else 0
     title_size, sub_size = font + 3, font - 1

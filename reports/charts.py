@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from reports import queries
 from reports.chart_frame import (
-    BLUES, GRID, MUTED, NO_DATA, PALETTE, frame, line_style, metric_title, source_notes, title_line,
-    width,
+    BLUES, GRID, MUTED, NO_DATA, PALETTE, frame, line_style, metric_title, plotly_text, source_notes,
+    title_line, width,
 )
 # `_` is gettext cached per language: a chart repeats its words on every row (reports/formatting.py).
 from reports.formatting import format_number, format_rate, is_zh, unit_label, with_unit
@@ -202,7 +202,7 @@ def _rate_hover(row, name):
 def _hbar_axes(rows, *, title, percent=False):
     """Layout pieces of horizontal bars: group names on the y axis (by key, so that two groups
     with the same name stay apart), the value axis from zero."""
-    names = [_short(r["name"]) for r in rows]
+    names = [plotly_text(_short(r["name"])) for r in rows]
     left = int(min(max([width(n) for n in names] + [4]), NAME_CHARS) * 13 + 24)
     yaxis = {"tickmode": "array", "tickvals": [r["key"] or "" for r in rows], "ticktext": names,
              "autorange": "reversed", "type": "category", "automargin": False}
@@ -292,7 +292,7 @@ def volume_table(rows, spec):
 
 def _volume_hover(row, spec):
     what, unit = metric_label(spec.metric), metric_unit(spec.metric)
-    head = f"<b>{row['name']}</b>" + (f" {row['year']}" if spec.over_years else "")
+    head = plotly_text(row["name"]) + (f" · {row['year']}" if spec.over_years else "")
     value = with_unit(format_number(row["value"]), unit)
     lines = [head, f"{what}{_('（每个报告机关平均）') if spec.mode == 'per_agency' else ''}：{value}",
              _reports_text(row, row.get(f"{spec.metric}__n"))]
@@ -336,7 +336,7 @@ def _volume_lines(table, spec, title, mode, notes):
         changed = [bool(p and p.get("change")) for p in points]
         marked = marked or any(changed)
         traces.append({
-            "type": "scatter", "mode": "lines+markers", "name": rows[0]["name"], "x": span,
+            "type": "scatter", "mode": "lines+markers", "name": plotly_text(rows[0]["name"]), "x": span,
             "y": [p["value"] if p else None for p in points], "connectgaps": False,
             "line": {"color": color, "dash": dash, "width": 2},
             "marker": {"color": color, "size": [11 if c else 6 for c in changed],
@@ -414,7 +414,7 @@ def outcomes_figure(table, spec, facts):
             "y": [r["key"] or "" for r in drawn],
             "x": [r[f"{cat}_share"] if percent else _num(r.get(cat)) for r in drawn],
             "customdata": ["<br>".join([
-                f"<b>{r['name']}</b> · {name}",
+                f"{plotly_text(r['name'])} · {name}",
                 f"{with_unit(format_number(r.get(cat)), '件')}（{with_unit(format_rate(r[f'{cat}_share']), '%')}）",
                 _("办理结果合计 %(total)s") % {"total": with_unit(format_number(r.get('outcomes')), '件')},
                 _reports_text(r, r.get("outcomes__n")),
@@ -480,7 +480,7 @@ def review_figure(table, spec, facts):
                 "array": [None if r[name] is None else r[f"{name}_high"] - r[name] for r in shown],
                 "arrayminus": [None if r[name] is None else r[name] - r[f"{name}_low"] for r in shown],
             },
-            "customdata": [f"<b>{r['name']}</b><br>{_rate_hover(r, name)}" for r in shown],
+            "customdata": [f"{plotly_text(r['name'])}<br>{_rate_hover(r, name)}" for r in shown],
             "hovertemplate": "%{customdata}<extra></extra>",
         })
     extra = []
@@ -577,7 +577,7 @@ def _map_hover(row, spec):
         what, unit = metric_label(metric), metric_unit(metric)
         suffix = _("（每个报告机关平均）") if spec.mode == "per_agency" else ""
         body = f"{what}{suffix}：{with_unit(format_number(row['value']), unit)}"
-    return f"<b>{row['name']}</b><br>{body}<br>{_reports_text(row, row.get(f'{metric}__n'))}"
+    return f"{plotly_text(row['name'])}<br>{body}<br>{_reports_text(row, row.get(f'{metric}__n'))}"
 
 
 def map_figure(table, spec, facts):
@@ -608,7 +608,7 @@ def map_figure(table, spec, facts):
                 "showlegend": not inset, "legendgroup": "no-data", "showscale": False,
                 "locations": [code for code, _name in missing], "z": [0] * len(missing),
                 "colorscale": [[0, NO_DATA], [1, NO_DATA]],
-                "customdata": [f"<b>{name}</b><br>" + _("无数据") for _code, name in missing],
+                "customdata": [f"{plotly_text(name)}<br>" + _("无数据") for _code, name in missing],
                 "hovertemplate": "%{customdata}<extra></extra>",
             })
     hidden = {"visible": False, "showcountries": False, "showcoastlines": False, "showland": False,

@@ -176,3 +176,17 @@ def test_english_figures_use_english_words_and_the_same_number_format():
         _table, fig = draw("volume", ROWS)
     assert fig["layout"]["title"]["text"].startswith("New requests received (cases) · 2022")
     assert "3,000 cases" in fig["data"][0]["customdata"][0]
+
+
+def test_names_are_text_to_plotly_never_markup():
+    """plotly reads <a href>, <b> and entities in its texts: a name from a report is escaped, and
+    nothing is bold (plotly draws bold with a style attribute, which the CSP refuses)."""
+    rows = [group("110000", '<a href="http://evil.example">局</a> & <b>x</b>',
+                  requests_received=Decimal(5), requests_received__n=1)]
+    _table, fig = draw("volume", rows, scope=("<i>所选</i>",))
+    (bar,) = fig["data"]
+    assert bar["customdata"][0].startswith("&lt;a href=\"http://evil.example\"&gt;局&lt;/a&gt; &amp; &lt;b&gt;x")
+    assert fig["layout"]["yaxis"]["ticktext"][0].startswith("&lt;a href=")
+    assert "&lt;i&gt;所选&lt;/i&gt;" in fig["layout"]["title"]["text"]
+    texts = [bar["customdata"][0], fig["layout"]["title"]["text"], fig["layout"]["annotations"][-1]["text"]]
+    assert not any("<b>" in t or "<a " in t for t in texts)

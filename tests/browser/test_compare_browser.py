@@ -45,6 +45,21 @@ def reports():
                 })
 
 
+# Every Content-Security-Policy violation of the page, recorded before its scripts run: hovers
+# and toolbar buttons must not need inline styles either (plotly draws <b> with one).
+WATCH_CSP = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__violations.push(`${e.violatedDirective} ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def _watch_csp(page):
+    page.add_init_script(WATCH_CSP)
+
+
 def drawn(page):
     page.wait_for_selector("#chart[data-drawn='1']", timeout=20000)
     return page.evaluate("""() => document.getElementById('chart').data.map(t => ({
@@ -77,6 +92,9 @@ def test_every_view_in_both_languages_on_a_laptop_and_a_phone(page, live_server,
                 _wait_for_layout(page, narrow=size is PHONE)
                 text = page.locator("#chart .infolayer").text_content()
                 assert ("来源" if lang == "zh" else "Source") in text and "2022" in text
+                # The drawn chart is as tall as its figure: no blank band under the notes.
+                assert page.evaluate("""() => { const gd = document.getElementById('chart');
+                    return Math.abs(gd.getBoundingClientRect().height - gd._fullLayout.height); }""") <= 2
             else:
                 assert page.locator("#data-table tbody tr").count() == len(PROVINCES)
             # Nothing wider than the screen: no sideways scrolling on a phone.
@@ -230,6 +248,10 @@ def test_agency_trend_toolbar_stays_on_this_host(page, live_server, reports):
 
 
 def _click_every_button(page, chart="#chart", csv=True):
+    # Hover a drawn mark (bar, line point or province): the hover label is drawn too.
+    page.hover(f"{chart} .point, {chart} .choroplethlocation, {chart} .scatterlayer .trace path >> nth=0",
+               force=True)
+    page.wait_for_selector(f"{chart} .hoverlayer .hovertext", timeout=5000)
     page.hover(chart)
     buttons = page.locator(f"{chart} .modebar-btn")
     titles = [buttons.nth(i).get_attribute("data-title") for i in range(buttons.count())]
@@ -248,3 +270,4 @@ def _click_every_button(page, chart="#chart", csv=True):
             buttons.nth(i).click(force=True)
     page.wait_for_timeout(200)
     assert not page.requests.foreign(), page.requests.foreign()
+    assert page.evaluate("window.__violations") == []
