@@ -622,7 +622,7 @@ def map_figure(table, spec, facts):
     title = title_line(metric_title(what, unit), spec, facts, level=False)
     return frame(
         traces, title=title, subtitle=_("按省级") + " · " + mode, notes=_coverage_notes(spec, facts),
-        height=600, legend=[_("无数据")] if missing else [], left=10, axis_space=62,
+        height=600, legend=[_("无数据")] if missing else [], left=10, axis_space=74,
         # The colour scale runs from 0 to an explicit top, under the map like a map's key.
         coloraxis={"cmin": 0, "cmax": top, "colorscale": BLUES,
                    "colorbar": {"title": {"text": unit_label(unit), "side": "top"},
