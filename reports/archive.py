@@ -13,6 +13,12 @@ ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header, or the end re
 _JUNK_PARTS = ("__MACOSX",)
 _JUNK_NAMES = (".DS_Store", "Thumbs.db", "desktop.ini")
 _CHUNK = 1 << 16
+# Zip containers that are documents, not folders (Office Open XML, OpenDocument, EPUB).
+DOCUMENT_EXTENSIONS = frozenset({
+    ".docx", ".docm", ".dotx", ".dotm", ".xlsx", ".xlsm", ".xltx", ".pptx", ".pptm", ".potx",
+    ".ppsx", ".odt", ".ott", ".ods", ".ots", ".odp", ".otp", ".odg", ".epub", ".ofd",
+})
+_DOCUMENT_MIMETYPES = (b"application/vnd.oasis.opendocument.", b"application/epub+zip")
 # Small members may compress very well (a page of spaces) without being a threat: the ratio
 # limit only bites above this many uncompressed bytes.
 RATIO_FLOOR = 1 << 20
@@ -54,7 +60,34 @@ class ArchiveRefused(Exception):
 
 
 def is_zip(filename: str, data: bytes) -> bool:
+    """A zip container by name or signature: an archive, or a document such as .docx (is_archive)."""
     return filename.lower().endswith(".zip") or data[:4] in ZIP_MAGIC
+
+
+def is_archive(filename: str, data: bytes) -> bool:
+    """A zip to expand into its members: a zip container that is not a document (issue 9: every
+    .docx failed at upload because its XML parts were imported as files)."""
+    return is_zip(filename, data) and not is_document(filename, data)
+
+
+def is_document(filename: str, data: bytes) -> bool:
+    """A zip container that is one document: an Office or OpenDocument file by its extension, or
+    any zip whose parts say so (OOXML's [Content_Types].xml, ODF's and EPUB's mimetype part)."""
+    if posixpath.splitext(filename.lower())[1] in DOCUMENT_EXTENSIONS:
+        return True
+    if data[:4] not in ZIP_MAGIC:
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            if "[Content_Types].xml" in names:
+                return True
+            if "mimetype" in names:
+                return zf.read("mimetype")[:64].startswith(_DOCUMENT_MIMETYPES)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError,
+            NotImplementedError, RuntimeError):
+        return False  # expand() says what is wrong with a damaged archive
+    return False
 
 
 def expand(data: bytes, *, limits: Limits) -> list[Member | RefusedMember]:
@@ -107,7 +140,7 @@ def expand(data: bytes, *, limits: Limits) -> list[Member | RefusedMember]:
         total_read += len(content)
         if total_read > max(RATIO_FLOOR, compressed_total * limits.ratio):
             raise ArchiveRefused(_("压缩包整体压缩比异常，疑似压缩炸弹，已拒绝 (suspicious compression ratio)"))
-        if is_zip(name, content):
+        if is_archive(name, content):
             out.append(RefusedMember(name, _("不支持嵌套的压缩包，请先解压 (nested archives are not accepted)")))
             continue
         out.append(Member(name, content))

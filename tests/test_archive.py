@@ -1,8 +1,8 @@
 """Safe zip expansion: traversal, nesting, bombs, member and size limits, junk entries."""
 import pytest
 
-from reports.archive import ArchiveRefused, Limits, Member, RefusedMember, expand, is_zip
-from tests.zips import make_zip
+from reports.archive import ArchiveRefused, Limits, Member, RefusedMember, expand, is_archive, is_document, is_zip
+from tests.zips import make_docx, make_odt, make_zip
 
 LIMITS = Limits(total_bytes=50 * 1024 * 1024, members=10, ratio=100, member_bytes=20 * 1024 * 1024)
 REPORT = "某某市2022年政府信息公开工作年度报告".encode() * 10
@@ -72,3 +72,21 @@ def test_zip_is_recognised_by_magic_bytes_or_extension():
     assert is_zip("x.txt", make_zip([("a", b"b")]))
     assert is_zip("X.ZIP", b"")
     assert not is_zip("x.txt", REPORT)
+
+
+def test_word_and_opendocument_files_are_documents_not_archives():
+    """Issue 9: every .docx failed at upload, its XML parts imported as files."""
+    docx, odt = make_docx("某某市2022年政府信息公开工作年度报告"), make_odt("<office:text/>")
+    assert is_zip("report.docx", docx) and not is_archive("report.docx", docx)
+    assert is_document("report.docx", b"") and is_document("report.odt", odt)
+    # The parts say so whatever the name: a Word file saved without extension, an ODF renamed .zip.
+    assert is_document("report", docx) and not is_archive("report.zip", odt)
+    folder = make_zip([("a.txt", REPORT)])
+    assert is_archive("folder.zip", folder) and is_archive("folder", folder) and not is_document("folder.zip", folder)
+
+
+def test_a_word_file_inside_an_archive_is_a_member_not_a_nested_archive():
+    docx = make_docx("某某市2022年政府信息公开工作年度报告")
+    items = expand(make_zip([("reports/a.docx", docx), ("b.zip", make_zip([("x.txt", REPORT)]))]), limits=LIMITS)
+    assert items[0] == Member("reports/a.docx", docx)
+    assert names(items, RefusedMember) == ["b.zip"]

@@ -13,3 +13,22 @@ def make_zip(members, *, compression=zipfile.ZIP_DEFLATED) -> bytes:
             else:
                 zf.writestr(zipfile.ZipInfo(name), data, compress_type=compression)
     return buf.getvalue()
+
+
+def make_docx(text: str) -> bytes:
+    """A Word file (python-docx) with one paragraph per line of `text`: a zip that is a document."""
+    import docx
+
+    document = docx.Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def make_odt(text: str) -> bytes:
+    """A minimal OpenDocument text: a zip whose first part, `mimetype`, says what it is."""
+    return make_zip([("mimetype", b"application/vnd.oasis.opendocument.text"),
+                     ("content.xml", text.encode()), ("META-INF/manifest.xml", b"<manifest/>")],
+                    compression=zipfile.ZIP_STORED)
