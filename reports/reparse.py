@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from reports import crossyear, ingest, issued, review
 from reports.models import Figure, Finding, Report, ReportEvent, Status
+from reports.parse_rows import figure_fields, first_per_code, new_findings, warning_dict
 from reports.offsets import compress as compress_offsets
 from reports.parsing import parse_report
 from reports.summary import refresh_metrics
@@ -136,7 +137,7 @@ def warnings_json(report: Report, result) -> list[dict]:
         if isinstance(w, dict) and w.get("code") in METADATA_WARNINGS
         and getattr(report, METADATA_WARNINGS[w["code"]]) is None
     ]
-    return [{"code": w.code, "message": w.message, "figures": list(w.figures)} for w in result.warnings] + kept
+    return [warning_dict(w) for w in result.warnings] + kept
 
 
 def _read_file(report: Report) -> bytes:
@@ -150,19 +151,13 @@ def _read_file(report: Report) -> bytes:
 
 
 def _merge_figures(report: Report, result, old_text: str, summary: ReparseSummary) -> None:
-    new = {}
-    for fig in result.figures:
-        new.setdefault(fig.code, fig)  # one figure per code: the first stated wins, as at ingest
+    new = first_per_code(result.figures)
     existing = {f.code: f for f in report.figures.select_for_update(of=("self",))}
     changed, added, removed, conflicts = [], [], [], []
     for code, fig in new.items():
         current = existing.get(code)
         if current is None:
-            Figure.objects.create(
-                report=report, code=code, value=fig.value, parsed_value=fig.value,
-                evidence=fig.evidence, start=fig.start, end=fig.end, page=fig.page,
-                method=fig.method if fig.method in Figure.Method.values else Figure.Method.TABLE,
-            )
+            Figure.objects.create(report=report, code=code, **figure_fields(fig))
             added.append({"code": code, "value": review.format_value(fig.value)})
         elif current.removed:
             _relocate(current, old_text, result.text)
@@ -182,10 +177,8 @@ def _merge_figures(report: Report, result, old_text: str, summary: ReparseSummar
         else:
             if current.value != fig.value:
                 changed.append({"code": code, "old": review.format_value(current.value), "new": review.format_value(fig.value)})
-            current.value = current.parsed_value = fig.value
-            current.evidence, current.start, current.end, current.page = fig.evidence, fig.start, fig.end, fig.page
-            if fig.method in Figure.Method.values:
-                current.method = fig.method
+            for name, value in figure_fields(fig).items():
+                setattr(current, name, value)
             current.reparse_value = None
             current.save()
     for code, current in existing.items():
@@ -236,8 +229,7 @@ def _refresh_findings(report: Report, result, summary: ReparseSummary) -> None:
             disposed.add(k)
     fresh, kept = [], set()
     rules = ingest.check_rules()  # only consistency-check warnings become findings, as at ingest
-    candidates = [Finding(report=report, rule=w.code[:32], message=w.message, codes=list(w.figures))
-                  for w in result.warnings if w.code in rules]
+    candidates = new_findings(report, [warning_dict(w) for w in result.warnings], rules)
     # cross-year checks against the figures as they now stand (staff values kept)
     candidates += crossyear.findings(report, list(report.figures.all()))
     for finding in candidates:
