@@ -72,7 +72,8 @@ def find_agency(name: str) -> Agency | None:
 
 def find_agencies(names) -> dict[str, Agency]:
     """{normalized key: agency} for those of `names` that name an agency or one of its aliases,
-    in at most two queries whatever their number (a list of thousands of agencies)."""
+    in at most two queries whatever their number (a list of thousands of agencies, a chunk of
+    import files)."""
     keys = {normalize_name(n) for n in names} - {""}
     found = {a.normalized_name: a for a in
              Agency.objects.filter(normalized_name__in=keys).select_related("region")} if keys else {}
@@ -83,14 +84,16 @@ def find_agencies(names) -> dict[str, Agency]:
     return found
 
 
-def find_or_create_agency(name: str, *, region: Region | None = None) -> Agency:
+def find_or_create_agency(name: str, *, region: Region | None = None, known: dict | None = None) -> Agency:
     """Return the agency of that name (spacing, width and character variants never make a
     second one), creating it with its region and inferred level. A known agency without a
-    region takes the one given."""
+    region takes the one given. `known` is a find_agencies() answer for this name, which saves
+    the lookup; a name missing from it is taken to be new."""
     name = re.sub(r"\s+", " ", name or "").strip()
-    if not normalize_name(name):
+    key = normalize_name(name)
+    if not key:
         raise ValueError("an agency needs a name")
-    agency = find_agency(name)
+    agency = known.get(key) if known is not None else find_agency(name)
     if agency is None:
         try:
             # A savepoint, so that a concurrent insert of the same name leaves the caller's

@@ -3,6 +3,7 @@
 DATABASE_URL selects the database (PostgreSQL through psycopg 3 in production); without it a
 SQLite file in the project is used so that a fresh clone runs with no setup.
 """
+import json
 import os
 from pathlib import Path
 
@@ -39,8 +40,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "agencies",
+    # Before django_tasks_db: reports' db_worker command (resuming interrupted imports) wraps its.
     "reports",
     "config",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -121,7 +125,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded originals and the files of import batches waiting for a worker. Workers on other
+    # machines need the same storage: a shared DJANGO_MEDIA_ROOT, or another backend such as an
+    # S3-compatible bucket through django-storages (README, "More workers").
+    "default": {
+        "BACKEND": os.environ.get("DJANGO_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(os.environ.get("DJANGO_STORAGE_OPTIONS", "{}")),
+    },
     "staticfiles": {
         # Compressed, hashed names with far-future caching in production; plain files in DEBUG
         # and tests so that no collectstatic run is needed there.
@@ -140,6 +150,19 @@ REPORT_MAX_ARCHIVE_BYTES = int(os.environ.get("REPORT_MAX_ARCHIVE_BYTES", 200 * 
 REPORT_MAX_ARCHIVE_MEMBERS = int(os.environ.get("REPORT_MAX_ARCHIVE_MEMBERS", 2000))
 REPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("REPORT_MAX_COMPRESSION_RATIO", 100))
 DATA_UPLOAD_MAX_NUMBER_FILES = 1000
+
+# Imports run as background tasks (reports/imports.py) on django-tasks' database backend;
+# `manage.py db_worker` processes run them, as many as wanted, over the same database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Files a worker parses and then writes in one transaction (a savepoint each).
+REPORT_IMPORT_CHUNK = int(os.environ.get("REPORT_IMPORT_CHUNK", 25))
+# Tasks one batch is split into, so that that many workers can share it.
+REPORT_IMPORT_PARALLEL = int(os.environ.get("REPORT_IMPORT_PARALLEL", 4))
+# A worker that stops renewing its claim on a chunk for this long is taken to be dead and the
+# chunk goes to another worker; a task hands over to a fresh one after about SLICE seconds so a
+# stopping worker (SIGTERM) finishes quickly.
+REPORT_IMPORT_LEASE_SECONDS = float(os.environ.get("REPORT_IMPORT_LEASE_SECONDS", 120))
+REPORT_IMPORT_SLICE_SECONDS = float(os.environ.get("REPORT_IMPORT_SLICE_SECONDS", 10))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGIN_URL = "admin:login"

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language, gettext_lazy as _
 
+from reports import admin_imports  # noqa: F401  (registers the import batch admin)
 from reports.admin_review import REVIEW_ACTIONS, ReviewAdminMixin
 from reports.admin_upload import upload_view
 from reports.models import Figure, Finding, Report, ReportEvent

@@ -1,16 +1,17 @@
-"""The admin upload page: several files or a .zip at once, one result line per file (via ingest)."""
+"""The admin upload page: several files or a .zip at once, stored as an import batch for the workers."""
 from __future__ import annotations
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reports.archive import is_zip
-from reports.ingest import Outcome, OutcomeStatus, Override, count_by_status, ingest_files
+from reports.imports import create_batch
+from reports.models import ImportBatch
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -69,56 +70,34 @@ class UploadForm(forms.Form):
                 [_("文件过大，未上传任何文件 (file too large, nothing uploaded)：")] + too_large)
         return files
 
-    def overrides(self) -> dict[str, Override]:
-        agency, year = self.cleaned_data.get("agency") or None, self.cleaned_data.get("year") or None
-        if not agency and not year:
-            return {}
-        return {f.name: Override(agency=agency, year=year) for f in self.cleaned_data["files"]}
 
 
 def upload_view(model_admin, request):
-    """GET shows the form; POST ingests the files and lists one outcome per file."""
+    """GET shows the form; POST stores the files as an import batch and goes to its page, where
+    the workers' progress shows (the request does no parsing, however many files)."""
     if not model_admin.has_upload_permission(request):
         raise PermissionDenied
-    outcomes: list[Outcome] = []
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
-            outcomes = ingest_files(
-                files, uploaded_by=request.user, replace=form.cleaned_data["replace"],
-                dry_run=form.cleaned_data["dry_run"], overrides=form.overrides(),
-            )
+            data = form.cleaned_data
+            batch = create_batch(
+                ((f.name, f.read()) for f in data["files"]), uploaded_by=request.user,
+                source=ImportBatch.Source.UPLOAD, replace=data["replace"], dry_run=data["dry_run"],
+                agency=data.get("agency") or "", year=data.get("year") or None)
+            return HttpResponseRedirect(batch.get_absolute_url())
     else:
         form = UploadForm()
-    opts = model_admin.model._meta
     context = {
         **model_admin.admin_site.each_context(request),
         "title": _("上传年度报告"),
-        "opts": opts,
+        "opts": model_admin.model._meta,
         "form": form,
-        "rows": [_row(o) for o in outcomes],
-        "summary": _summary(outcomes),
         "max_file": _megabytes(settings.REPORT_MAX_FILE_BYTES),
         "max_archive": _megabytes(settings.REPORT_MAX_ARCHIVE_BYTES),
-        "dry_run": request.method == "POST" and form.is_valid() and form.cleaned_data["dry_run"],
+        "recent_batches": ImportBatch.objects.filter(uploaded_by=request.user)[:5],
     }
     return TemplateResponse(request, "admin/reports/report/upload.html", context)
-
-
-def _row(outcome: Outcome) -> dict:
-    target = outcome.report or outcome.existing
-    return {
-        "outcome": outcome,
-        "status": outcome.status,
-        "label": outcome.status_label,
-        "url": reverse("admin:reports_report_change", args=[target.pk]) if target is not None else None,
-        "link_text": str(target) if target is not None else "",
-    }
-
-
-def _summary(outcomes: list[Outcome]) -> list[tuple[str, int]]:
-    return [(str(OutcomeStatus(s).label), n) for s, n in count_by_status(outcomes).items()]
 
 
 def _megabytes(n: int) -> str:

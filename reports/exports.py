@@ -74,7 +74,7 @@ def csv_row(values):
     return [csv_cell(v) for v in values]
 
 
-class _Echo:
+class Echo:
     def write(self, value):
         return value
 
@@ -101,7 +101,7 @@ def csv_response(reports, *, request, filename="reports.csv", codes=CORE_CODES):
     lang = get_language()  # the rows are written after the view returns: fix the language now
 
     def lines():
-        writer = csv.writer(_Echo())
+        writer = csv.writer(Echo())
         yield "\ufeff" + writer.writerow(csv_row(csv_header(codes)))
         for r in rows.iterator(chunk_size=2000):
             yield writer.writerow(csv_row([

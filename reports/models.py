@@ -301,3 +301,112 @@ class ReportMetrics(models.Model):
 
     def __str__(self):
         return f"metrics of report {self.report_id}"
+
+
+# --- Import batches (reports/imports.py): one upload or import_reports run, worked by the task workers.
+
+
+class FileOutcome(models.TextChoices):
+    """What became of one file of an upload (reports/ingest.py); pending while a worker has not
+    finished it, cancelled when its batch was cancelled first."""
+
+    CREATED = "created", _("已创建")
+    DUPLICATE = "duplicate", _("重复文件")
+    REPLACED = "replaced", _("已替换旧版本")
+    ALREADY_PRESENT = "already_present", _("该机关该年度已有报告")
+    SKIPPED = "skipped", _("已跳过")
+    FAILED = "failed", _("失败")
+    CANCELLED = "cancelled", _("已取消")
+    PENDING = "pending", _("等待处理")
+
+
+class ImportBatch(models.Model):
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导入中")
+        FINISHED = "finished", _("已完成")
+        CANCELLED = "cancelled", _("已取消")
+
+    class Source(models.TextChoices):
+        UPLOAD = "upload", _("后台上传")
+        COMMAND = "command", _("命令行导入")
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="import_batches",
+    )
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices, default=Source.UPLOAD)
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.QUEUED)
+    # What the uploader asked for every file of the batch (the upload form's options).
+    replace = models.BooleanField(_("替换现有报告"), default=False)
+    dry_run = models.BooleanField(_("试运行"), default=False)
+    agency = models.CharField(_("指定发布机关"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("指定年度"), null=True, blank=True)
+    total = models.PositiveIntegerField(_("文件数"), default=0)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("取消人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("导入批次")
+        verbose_name_plural = _("导入批次")
+        indexes = [models.Index(fields=["state"], name="importbatch_state_idx")]
+
+    def __str__(self):
+        return _("导入批次 #%(id)s") % {"id": self.pk}
+
+    def get_absolute_url(self):
+        return reverse("admin:reports_importbatch_change", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+
+class ImportFile(models.Model):
+    """One file of a batch (a member of an uploaded zip counts as a file) and its outcome.
+
+    `blob` names the uploaded bytes in storage while the file waits for a worker; a worker claims
+    a chunk of pending files by writing its token and a lease, and writes the outcome in the same
+    transaction as the report, so each file is accounted for exactly once whatever crashes.
+    """
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="files")
+    position = models.PositiveIntegerField(_("序号"))
+    # Workers take files in (rank, position) order: of several files for one agency-year the first
+    # written is kept, and exact-text formats come first (reports/ingest.py preference()).
+    rank = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("文件"), max_length=500)
+    blob = models.CharField(_("暂存文件"), max_length=300, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveIntegerField(_("文件大小"), default=0)
+    status = models.CharField(_("结果"), max_length=16, choices=FileOutcome.choices, default=FileOutcome.PENDING)
+    message = models.TextField(_("说明"), blank=True)
+    report = models.ForeignKey(
+        Report, verbose_name=_("报告"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    existing = models.ForeignKey(
+        Report, verbose_name=_("已有报告"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    claimed_by = models.CharField(max_length=64, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "position"]
+        verbose_name = _("导入文件")
+        verbose_name_plural = _("导入文件")
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "position"], name="importfile_batch_position_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["batch", "status", "rank", "position"], name="importfile_batch_status_idx"),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,10 +1,13 @@
-"""The admin upload page and report admin: multi-file upload, one line per file, limits, filters, figures inline."""
+"""The admin upload page and report admin: multi-file upload, one line per file, limits, filters, figures inline.
+
+An upload becomes an import batch and redirects to its page (the tests run its tasks at once:
+tests/conftest.py), which lists one line per file."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from reports.ingest import Override, ingest_files
-from reports.models import Report
+from reports.models import ImportBatch, Report
 from tests.conftest import CORPUS_DIR
 from tests.zips import make_zip
 
@@ -43,8 +46,10 @@ def test_changelist_has_the_upload_button(admin_client):
 
 def test_post_several_files_creates_reports_and_lists_one_line_per_file(admin_client, admin_user):
     response = admin_client.post(UPLOAD, {"files": [upload(OLD_2016), upload(STD_2022),
-                                                     SimpleUploadedFile("empty.txt", b"")]})
-    assert response.status_code == 200
+                                                     SimpleUploadedFile("empty.txt", b"")]}, follow=True)
+    batch = ImportBatch.objects.get()
+    assert response.redirect_chain == [(batch.get_absolute_url(), 302)] and response.status_code == 200
+    assert batch.uploaded_by == admin_user and batch.total == 3
     body = response.content.decode()
     assert body.count('<tr class="created">') == 2 and body.count('<tr class="failed">') == 1
     assert "empty.txt" in body and "为空" in body
@@ -56,14 +61,14 @@ def test_post_several_files_creates_reports_and_lists_one_line_per_file(admin_cl
 
 def test_duplicate_line_links_to_the_existing_report(admin_client):
     existing = ingest_files([(OLD_2016.name, OLD_2016.read_bytes())])[0].report
-    body = admin_client.post(UPLOAD, {"files": [upload(OLD_2016)]}).content.decode()
+    body = admin_client.post(UPLOAD, {"files": [upload(OLD_2016)]}, follow=True).content.decode()
     assert '<tr class="duplicate">' in body
     assert reverse("admin:reports_report_change", args=[existing.pk]) in body
 
 
 def test_a_zip_is_expanded_into_one_line_per_member(admin_client):
     data = make_zip([(OLD_2016.name, OLD_2016.read_bytes()), ("../../x.txt", b"x"), ("a.json", b"{}")])
-    body = admin_client.post(UPLOAD, {"files": [SimpleUploadedFile("folder.zip", data)]}).content.decode()
+    body = admin_client.post(UPLOAD, {"files": [SimpleUploadedFile("folder.zip", data)]}, follow=True).content.decode()
     assert body.count('<tr class="created">') == 1 and body.count('<tr class="failed">') == 1
     assert body.count('<tr class="skipped">') == 1 and Report.objects.count() == 1
 
@@ -77,7 +82,7 @@ def test_file_over_the_size_limit_gets_a_clear_message_and_nothing_is_stored(adm
 
 
 def test_dry_run_shows_results_and_stores_nothing(admin_client):
-    body = admin_client.post(UPLOAD, {"files": [upload(OLD_2016)], "dry_run": "on"}).content.decode()
+    body = admin_client.post(UPLOAD, {"files": [upload(OLD_2016)], "dry_run": "on"}, follow=True).content.decode()
     assert "试运行" in body and '<tr class="created">' in body
     assert Report.objects.count() == 0
 
@@ -92,10 +97,10 @@ def test_replace_checkbox_replaces_the_current_report(admin_client):
     same = {"agency": "河北省科学技术厅", "year": "2016"}
     admin_client.post(UPLOAD, {"files": [upload(OLD_2016)], **same})
     second = SimpleUploadedFile("v2.txt", OLD_2016.read_bytes() + "（更正）".encode())
-    body = admin_client.post(UPLOAD, {"files": [second], **same}).content.decode()
+    body = admin_client.post(UPLOAD, {"files": [second], **same}, follow=True).content.decode()
     assert '<tr class="already_present">' in body
     second.seek(0)
-    body = admin_client.post(UPLOAD, {"files": [second], "replace": "on", **same}).content.decode()
+    body = admin_client.post(UPLOAD, {"files": [second], "replace": "on", **same}, follow=True).content.decode()
     assert '<tr class="replaced">' in body
     assert Report.objects.count() == 2 and Report.objects.current().count() == 1
 

@@ -1,12 +1,13 @@
 """reports/ingest.py: one outcome per file, bad input named and never stored, duplicates, replace, dry run."""
 import dataclasses
 import os
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
 from agencies.models import Agency
-from reports import ingest
+from reports import ingest, originals
 from reports.ingest import Outcome, OutcomeStatus, Override, ingest_files
 from reports.models import Figure, Finding, Report, ReportEvent, Status
 from reports.offsets import original_index
@@ -14,7 +15,7 @@ from reports.parsing import parse_report
 from reports.parsing.result import Figure as ParsedFigure
 from reports.parsing.result import Metadata, ParseResult, Warning_
 from tests.conftest import CORPUS_DIR
-from tests.zips import make_zip
+from tests.zips import make_docx, make_zip
 
 pytestmark = pytest.mark.django_db
 
@@ -261,14 +262,35 @@ def test_a_parser_crash_fails_that_file_only(monkeypatch, settings):
     assert "a.txt" in outcomes[0].message and "boom" in outcomes[0].message
 
 
-def test_a_database_failure_after_the_file_is_written_leaves_no_file(monkeypatch, settings):
-    def fail(*args, **kwargs):
+def test_a_database_failure_after_the_file_is_stored_leaves_no_row_and_the_file_for_cleanup(monkeypatch, settings):
+    """Issue 9: the original is stored before the transaction and ingest never deletes a file;
+    a file no committed row names is what cleanup_files removes."""
+    def fail(ids):
         raise RuntimeError("db gone")
 
-    monkeypatch.setattr(ingest.Report.objects, "filter", fail, raising=False)
+    monkeypatch.setattr(ingest, "refresh_metrics", fail)
     with pytest.raises(RuntimeError):
-        ingest._save_file(Report(sha256="ab" * 32, pk=1), "x.txt", b"data")
-    assert stored_files(settings) == []
+        ingest_files([corpus(OLD_2016)])
+    assert Report.objects.count() == 0
+    [stored] = stored_files(settings)
+    assert [os.path.join(settings.MEDIA_ROOT, n) for n in originals.unreferenced(older_than=timedelta(0))] == [stored]
+
+
+def test_an_abort_right_after_the_commit_keeps_the_file_the_committed_row_names(monkeypatch, settings):
+    """Issue 9: a worker aborted inside commit() after the database had committed deleted the
+    stored file of a saved report (its download gave 404)."""
+    real = ingest._write
+
+    def commit_then_abort(*args, **kwargs):
+        real(*args, **kwargs)
+        raise SystemExit("worker aborted")
+
+    monkeypatch.setattr(ingest, "_write", commit_then_abort)
+    with pytest.raises(SystemExit):
+        ingest_files([corpus(OLD_2016)])
+    report = Report.objects.get()
+    assert report.file.read() == OLD_2016.read_bytes()
+    assert list(originals.unreferenced(older_than=timedelta(0))) == []
 
 
 def test_outcome_counts_follow_status_order():
@@ -284,3 +306,16 @@ def test_check_warnings_of_a_real_report_become_findings():
     assert sorted(report.findings.values_list("rule", "message")) == sorted(checks)
     assert report.status == Status.NEEDS_REVIEW
     assert report.figures.filter(page__isnull=False).exists()  # PDF figures keep their page
+
+
+def test_a_word_report_is_one_report_alone_or_inside_a_zip(settings):
+    """Issue 9: a .docx is a zip container, and ingest expanded it as an archive, failing each of
+    its XML parts ("文件中没有可读的报告正文")."""
+    docx = make_docx(STD_2022.read_text(encoding="utf-8"))
+    [alone] = ingest_files([("std-2022.docx", docx)])
+    assert alone.status == OutcomeStatus.CREATED, alone.message
+    assert alone.report.file_kind == "docx" and alone.report.figures.exists()
+    other = make_docx(OLD_2016.read_text(encoding="utf-8"))
+    [member] = ingest_files([("folder.zip", make_zip([("reports/old-2016.docx", other)]))])
+    assert (member.filename, member.status) == ("folder.zip/reports/old-2016.docx", OutcomeStatus.CREATED)
+    assert Report.objects.count() == 2 and len(stored_files(settings)) == 2
