@@ -84,16 +84,41 @@ def find_agencies(names) -> dict[str, Agency]:
     return found
 
 
-def find_or_create_agency(name: str, *, region: Region | None = None, known: dict | None = None) -> Agency:
+def create_agencies(named: dict[str, Region | None], *, known: dict[str, Agency]) -> dict[str, Agency]:
+    """Make sure every name of `named` (name -> its region) has an agency and return `known`
+    completed with them: the ones not in `known` (a find_agencies() answer) are created with
+    their region and inferred level in one statement, and read back in one more. A name another
+    process created meanwhile is not created twice (the unique key decides)."""
+    new = {}
+    for name, region in named.items():
+        name = re.sub(r"\s+", " ", name or "").strip()
+        key = normalize_name(name)
+        if key and key not in known and key not in new:
+            # bulk_create skips Agency.save(), which would set normalized_name.
+            new[key] = Agency(name=name, normalized_name=key, region=region, level=infer_level(name, region))
+    if new:
+        Agency.objects.bulk_create(new.values(), ignore_conflicts=True)
+        known = {**known, **find_agencies(new)}
+    return known
+
+
+def adopt_region(agency: Agency, region: Region | None) -> None:
+    """A known agency without a region takes the one a report of it names."""
+    if agency.region_id is None and region is not None:
+        agency.region = region
+        if agency.level == Agency.Level.UNKNOWN:
+            agency.level = region.level
+        agency.save(update_fields=["region", "level"])
+
+
+def find_or_create_agency(name: str, *, region: Region | None = None) -> Agency:
     """Return the agency of that name (spacing, width and character variants never make a
     second one), creating it with its region and inferred level. A known agency without a
-    region takes the one given. `known` is a find_agencies() answer for this name, which saves
-    the lookup; a name missing from it is taken to be new."""
+    region takes the one given."""
     name = re.sub(r"\s+", " ", name or "").strip()
-    key = normalize_name(name)
-    if not key:
+    if not normalize_name(name):
         raise ValueError("an agency needs a name")
-    agency = known.get(key) if known is not None else find_agency(name)
+    agency = find_agency(name)
     if agency is None:
         try:
             # A savepoint, so that a concurrent insert of the same name leaves the caller's
@@ -104,11 +129,8 @@ def find_or_create_agency(name: str, *, region: Region | None = None, known: dic
             agency = find_agency(name)
             if agency is None:
                 raise
-    elif agency.region_id is None and region is not None:
-        agency.region = region
-        if agency.level == Agency.Level.UNKNOWN:
-            agency.level = region.level
-        agency.save(update_fields=["region", "level"])
+    else:
+        adopt_region(agency, region)
     return agency
 
 

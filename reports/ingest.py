@@ -20,16 +20,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import DataError, IntegrityError, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from agencies.divisions import default_gazetteer
 from agencies.names import normalize_name
-from agencies.resolve import find_agencies, find_or_create_agency, resolve_region
+from agencies.resolve import adopt_region, create_agencies, find_agencies, resolve_region
 from reports import archive, crossyear, issued, originals
 from reports.models import FileOutcome, Figure, Finding, Report, ReportEvent, Status
 from reports.offsets import compress as compress_offsets
-from reports.parse_rows import new_figures, new_findings, warning_dict
+from reports.parse_rows import figure_rows, new_findings, warning_dict
 from reports.parsing import checks as parsing_checks
 from reports.parsing import parse_report
 from reports.summary import refresh_metrics
@@ -403,7 +403,10 @@ def _write(items: list[Item], context: Context, current: dict, *, claim) -> None
 def _write_reports(items: list[Item], context: Context, current: dict, new: list) -> None:
     """Insert each new report in its own savepoint (appended to `new`), then the rows of all of
     them in bulk."""
-    known = {normalize_name(i.agency_name): i.agency for i in items if i.agency is not None}
+    todo = [i for i in items if i.outcome is None and i.twin is None]
+    # The chunk's new agencies in one statement (rolled back with a dry run).
+    known = create_agencies({i.agency_name: i.region for i in reversed(todo) if i.agency_name},
+                            known={normalize_name(i.agency_name): i.agency for i in todo if i.agency is not None})
     written: list[Item] = []
     events: list[ReportEvent] = []
     for item in items:
@@ -415,8 +418,6 @@ def _write_reports(items: list[Item], context: Context, current: dict, new: list
         except IntegrityError:
             item.outcome = _race_outcome(item, context)
             continue
-        if item.agency is not None:
-            known[normalize_name(item.agency_name)] = item.agency
         report = item.outcome.report
         if report is not None:
             written.append(item)
@@ -435,24 +436,44 @@ def _write_reports(items: list[Item], context: Context, current: dict, new: list
     figures, findings = [], []
     for item in written:
         report = item.outcome.report
-        figures += new_figures(report, item.result.figures)
+        figures += figure_rows(report.pk, item.result.figures)
         findings += new_findings(report, item.warnings, rules) + crossyear.findings(report, item.result.figures)
         events.append(ReportEvent(report=report, action=ReportEvent.Action.UPLOADED, user=context.uploaded_by,
                                   new_value=item.basename[:300],
                                   details={"sha256": item.sha256, "file": item.name[:300]}))
-    Figure.objects.bulk_create(figures)
+    insert_figures(figures)
     Finding.objects.bulk_create(findings)
     ReportEvent.objects.bulk_create(events)
     refresh_metrics([item.outcome.report.pk for item in written])
 
 
+# Every Figure column but the key, with the value a new figure has when figure_rows() leaves it out.
+_FIGURE_COLUMNS = (("report_id", None), ("code", None), ("value", None), ("parsed_value", None),
+                   ("evidence", ""), ("start", None), ("end", None), ("page", None), ("method", None),
+                   ("corrected", False), ("reparse_value", None), ("removed", False))
+
+
+def insert_figures(rows: list[dict]) -> None:
+    """Insert new figures (figure_rows() dicts) with one executemany. A chunk's reports have
+    thousands of figures: building them as model instances and letting bulk_create prepare each
+    value was a third of import time. The values are plain ints, strings, Decimals and None,
+    which both database drivers take as they are."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    fields = [Figure._meta.get_field(name.removesuffix("_id")) for name, _default in _FIGURE_COLUMNS]
+    sql = (f"INSERT INTO {qn(Figure._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [[row.get(name, default) for name, default in _FIGURE_COLUMNS] for row in rows])
+
+
 def _write_report(item: Item, context: Context, current: dict, known: dict, events: list):
     """Write one file's report row (inside its savepoint); return the report it replaced, if any."""
     name, result, year = item.name, item.result, item.year
-    agency = None
-    if item.agency_name:
-        # Found before the transaction when it existed (`known`); created here otherwise.
-        agency = find_or_create_agency(item.agency_name, region=item.region, known=known)
+    agency = known[normalize_name(item.agency_name)] if item.agency_name else None
+    if agency is not None:
+        adopt_region(agency, item.region)
     item.agency = agency
     region = item.region if item.region is not None else (agency.region if agency is not None else None)
     previous = current.get((agency.pk, year)) if agency is not None and year else None

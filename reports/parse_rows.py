@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from reports.models import Figure, Finding
 
+_METHODS = frozenset(Figure.Method.values)  # the enum builds this list anew on every access
+
 
 def first_per_code(figures) -> dict:
     """{code: parsed figure}. The parser states each code once; should one repeat, the first
@@ -22,13 +24,13 @@ def figure_fields(fig) -> dict:
     return {
         "value": value, "parsed_value": value, "evidence": fig.evidence or "",
         "start": fig.start, "end": fig.end, "page": fig.page,
-        "method": fig.method if fig.method in Figure.Method.values else Figure.Method.TABLE,
+        "method": fig.method if fig.method in _METHODS else Figure.Method.TABLE,
     }
 
 
-def new_figures(report, figures) -> list[Figure]:
-    """Unsaved Figure rows of `report`, one per code (for bulk_create)."""
-    return [Figure(report=report, code=code, **figure_fields(fig))
+def figure_rows(report_id: int, figures) -> list[dict]:
+    """New Figure rows of a report as field values (attname -> value), one per code."""
+    return [{"report_id": report_id, "code": code, **figure_fields(fig)}
             for code, fig in first_per_code(figures).items()]
 
 

@@ -1,0 +1,249 @@
+"""reports/imports.py and the batch admin: stored uploads, claims and leases, exactly-once outcomes,
+cancel, resume, progress, the batch page, its JSON and CSV, who sees which batch."""
+import csv
+import io
+import os
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from reports import imports, ingest
+from reports.models import FileOutcome, Figure, ImportBatch, ImportFile, Report, ReportEvent
+from tests import synthetic
+from tests.conftest import CORPUS_DIR
+from tests.factories import UserFactory, user_in_group
+from tests.zips import make_zip
+
+pytestmark = pytest.mark.django_db
+
+OLD_2016 = CORPUS_DIR / "hebei-old" / "old-2016-hebei-kjt.txt"
+STD_2022 = CORPUS_DIR / "standard-and-old" / "std-2022-hebei-jyt.txt"
+PDF = CORPUS_DIR / "standard-and-old" / "std-2023-hongze.pdf"
+DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+@pytest.fixture
+def queued(settings):
+    """Tasks are queued and not run, as when no worker is up: the test plays the worker."""
+    settings.TASKS = DUMMY
+    from django_tasks import default_task_backend
+
+    yield default_task_backend
+    default_task_backend.clear()
+
+
+def media_files(settings, folder=""):
+    root = os.path.join(settings.MEDIA_ROOT, folder)
+    return sorted(os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs)
+
+
+def corpus(path):
+    return (path.name, path.read_bytes())
+
+
+def test_a_batch_stores_its_files_and_queues_tasks_without_parsing(settings, queued):
+    settings.REPORT_IMPORT_CHUNK = 2
+    batch = imports.create_batch([corpus(OLD_2016), corpus(STD_2022), ("notes.md", b"#"), ("empty.txt", b""),
+                                  ("f.zip", make_zip([("a/" + PDF.name, PDF.read_bytes())]))])
+    assert batch.total == 5 and batch.state == ImportBatch.State.QUEUED and Report.objects.count() == 0
+    rows = {f.name: f for f in batch.files.all()}
+    assert {n: f.status for n, f in rows.items()} == {
+        OLD_2016.name: "pending", STD_2022.name: "pending", "f.zip/a/" + PDF.name: "pending",
+        "notes.md": "skipped", "empty.txt": "failed"}
+    assert "为空" in rows["empty.txt"].message and rows["notes.md"].finished_at is not None
+    assert len(media_files(settings, "imports")) == 3
+    assert rows["f.zip/a/" + PDF.name].rank > rows[OLD_2016.name].rank  # PDFs after exact-text formats
+    assert len(queued.results) == 2  # three pending files in chunks of two
+
+
+def test_a_worker_slice_ingests_every_pending_file_and_finishes_the_batch(settings, queued, admin_user):
+    batch = imports.create_batch([corpus(OLD_2016), corpus(STD_2022), ("empty.txt", b"")], uploaded_by=admin_user)
+    result = imports.run_slice(batch.pk, token="worker-a")
+    assert result == imports.SliceResult(files=2)
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.FINISHED and batch.started_at and batch.finished_at
+    created = batch.files.filter(status=FileOutcome.CREATED)
+    assert created.count() == 2 and {f.report.uploaded_by for f in created} == {admin_user}
+    assert all(f.report.sha256 == f.sha256 and f.report.file.read() for f in created)
+    # The stored uploads are gone with the batch; the originals live on under reports/.
+    assert media_files(settings, "imports") == [] and not batch.files.exclude(blob="").exists()
+    assert len(media_files(settings, "reports")) == 2
+
+
+def test_claims_are_disjoint_and_a_lapsed_claim_is_taken_over(settings, queued):
+    settings.REPORT_IMPORT_CHUNK = 2
+    batch = imports.create_batch(synthetic.reports(5))
+    first, second = imports._claim(batch, "a"), imports._claim(batch, "b")
+    assert len(first) == len(second) == 2 and not {f.pk for f in first} & {f.pk for f in second}
+    ImportFile.objects.filter(claimed_by="a").update(lease_until=timezone.now() - timedelta(seconds=1))
+    taken = imports._claim(batch, "c")
+    assert {f.pk for f in taken} == {f.pk for f in first}  # the dead worker's chunk, before the rest
+    assert len(imports._claim(batch, "d")) == 1 and imports._claim(batch, "e") == []
+
+
+def test_a_worker_whose_claim_was_taken_over_writes_nothing(settings, queued):
+    """Exactly once: the outcome is written with the report, only by the claim's holder."""
+    batch = imports.create_batch([corpus(OLD_2016)])
+    rows = imports._claim(batch, "slow")
+    ImportFile.objects.filter(claimed_by="slow").update(lease_until=timezone.now() - timedelta(seconds=1))
+    assert imports.run_slice(batch.pk, token="fast").files == 1
+    context = ingest.Context()
+    imports._work(rows, context, None, "slow")  # the slow worker wakes up and finishes its chunk
+    assert Report.objects.count() == 1 and ReportEvent.objects.count() == 1
+    [row] = batch.files.all()
+    assert (row.status, row.claimed_by) == (FileOutcome.CREATED, "fast")
+
+
+def test_a_slice_leaves_files_another_worker_holds_and_says_when_to_look_again(settings, queued):
+    batch = imports.create_batch([corpus(OLD_2016)])
+    imports._claim(batch, "other")
+    result = imports.run_slice(batch.pk, token="me")
+    assert result.files == 0 and not result.more and result.wait_until > timezone.now()
+    assert batch.files.get().status == FileOutcome.PENDING
+
+
+def test_a_slice_hands_over_when_its_time_is_up(settings, queued):
+    settings.REPORT_IMPORT_CHUNK = 1
+    batch = imports.create_batch([corpus(OLD_2016), corpus(STD_2022)])
+    assert imports.run_slice(batch.pk, token="t", budget=0) == imports.SliceResult(files=1, more=True)
+    assert imports.run_slice(batch.pk, token="t", budget=0).files == 1
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.FINISHED
+
+
+def test_cancel_marks_pending_files_and_a_worker_drops_what_it_held(settings, queued, admin_user):
+    settings.REPORT_IMPORT_CHUNK = 1
+    batch = imports.create_batch([corpus(OLD_2016), corpus(STD_2022), corpus(PDF)])
+    imports.run_slice(batch.pk, token="t", budget=0)
+    held = imports._claim(batch, "busy")
+    assert imports.cancel(batch, user=admin_user) and not imports.cancel(batch, user=admin_user)
+    imports._work(held, ingest.Context(), None, "busy")
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.CANCELLED and batch.cancelled_by == admin_user
+    assert sorted(batch.files.values_list("status", flat=True)) == ["cancelled", "cancelled", "created"]
+    assert Report.objects.count() == 1 and media_files(settings, "imports") == []
+    assert imports.run_slice(batch.pk, token="late") == imports.SliceResult()
+
+
+def test_resume_queues_every_open_batch_again(settings, queued):
+    open_batch = imports.create_batch([corpus(OLD_2016)])
+    done = imports.create_batch([("a.md", b"#")])
+    assert done.files.get().status == "skipped"
+    done.refresh_from_db()
+    assert done.state == ImportBatch.State.FINISHED
+    queued.clear()
+    assert imports.resume_interrupted() == [open_batch.pk] and len(queued.results) == 1
+
+
+def test_a_dry_run_batch_records_outcomes_and_keeps_nothing(settings):
+    batch = imports.create_batch([corpus(OLD_2016), corpus(STD_2022)], dry_run=True, agency="河北省教育厅", year=2022)
+    statuses = dict(batch.files.values_list("name", "status"))
+    # Both name the same agency-year: the second would be already present.
+    assert sorted(statuses.values()) == ["already_present", "created"]
+    assert all("试运行" in m for m in batch.files.filter(status="created").values_list("message", flat=True))
+    assert Report.objects.count() == 0 and media_files(settings) == []
+
+
+def test_the_exact_text_copy_is_kept_of_a_report_uploaded_as_pdf_and_text():
+    """The agency-year rule: the first written is kept, and workers take text before PDF."""
+    batch = imports.create_batch([corpus(PDF), corpus(STD_2022)], agency="某某市某局", year=2023)
+    rows = {f.name: f for f in batch.files.all()}
+    assert rows[STD_2022.name].status == "created" and rows[PDF.name].status == "already_present"
+    assert rows[PDF.name].existing == rows[STD_2022.name].report
+
+
+def test_same_agency_year_and_same_bytes_within_one_chunk():
+    same = ("copy.txt", OLD_2016.read_bytes())
+    twin = make_zip([("x/" + OLD_2016.name, OLD_2016.read_bytes())])
+    batch = imports.create_batch([corpus(OLD_2016), same, ("z.zip", twin), ("v2.txt", OLD_2016.read_bytes() + b"\n")],
+                                 agency="河北省科学技术厅", year=2016)
+    statuses = list(batch.files.order_by("position").values_list("status", flat=True))
+    assert statuses == ["created", "duplicate", "duplicate", "already_present"]
+    first = batch.files.get(position=0).report
+    assert set(batch.files.exclude(position=0).values_list("existing", flat=True)) == {first.pk}
+    assert Report.objects.count() == 1
+
+
+def test_writing_a_chunk_costs_a_few_queries_per_file(settings, django_assert_max_num_queries):
+    """Issue 9: about 8.3 queries and a commit per file before; the checks are now one query per
+    chunk each, and a new report costs its insert inside a savepoint."""
+    settings.REPORT_IMPORT_CHUNK = 20
+    files = synthetic.reports(20)
+    ingest.ingest_files(files[:1])  # regions and gazetteer warm, as in a running worker
+    with django_assert_max_num_queries(3 * 19 + 25):  # a savepoint, an insert and a release each
+        outcomes = ingest.ingest_files(files[1:])
+    assert [o.status for o in outcomes] == ["created"] * 19
+    assert Figure.objects.filter(report__in=[o.report for o in outcomes]).exists()
+
+
+def test_progress_counts_and_times():
+    batch = imports.create_batch([corpus(OLD_2016), ("a.md", b"#")])
+    batch.refresh_from_db()
+    progress = imports.progress(batch)
+    assert (progress.total, progress.done, progress.pending, progress.failed) == (2, 2, 0, 0)
+    assert progress.counts == {"created": 1, "skipped": 1} and progress.remaining == 0 and not progress.is_open
+
+
+# --- the admin pages
+
+
+def batch_url(batch, name="change"):
+    return reverse(f"admin:reports_importbatch_{name}", args=[batch.pk])
+
+
+def test_batch_page_lists_failed_files_first_and_links_reports(admin_client):
+    admin_client.post("/admin/reports/report/upload/", {"files": [
+        SimpleUploadedFile(OLD_2016.name, OLD_2016.read_bytes()), SimpleUploadedFile("empty.txt", b"")]})
+    batch = ImportBatch.objects.get()
+    body = admin_client.get(batch_url(batch)).content.decode()
+    assert body.index('<tr class="failed">') < body.index('<tr class="created">')
+    assert reverse("admin:reports_report_change", args=[Report.objects.get().pk]) in body
+    assert batch_url(batch, "csv") in body and "batch_progress.js" in body and "<script>" not in body
+
+
+def test_progress_json_is_a_fixed_number_of_queries(admin_client, django_assert_num_queries):
+    batch = imports.create_batch([corpus(OLD_2016), ("e.txt", b"")] + synthetic.reports(30))
+    admin_client.get(batch_url(batch, "progress"))  # session and user loaded once
+    with django_assert_num_queries(5):
+        data = admin_client.get(batch_url(batch, "progress")).json()
+    assert (data["state"], data["total"], data["done"], data["open"]) == ("finished", 32, 32, False)
+    assert {c["status"]: c["n"] for c in data["counts"]} == {"created": 31, "failed": 1}
+    assert data["rows_html"].index('class="failed"') < data["rows_html"].index('class="created"')
+    page = admin_client.get(batch_url(batch, "progress") + "?status=failed").json()
+    assert page["rows_html"].count("<tr") == 1
+
+
+def test_outcomes_csv_has_every_file_and_no_cell_a_spreadsheet_would_run(admin_client):
+    batch = imports.create_batch([("=HYPERLINK(1).txt", b""), ("@cmd.txt", b""), corpus(OLD_2016)])
+    response = admin_client.get(batch_url(batch, "csv"))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) == 4 and rows[1][1] == "'=HYPERLINK(1).txt" and rows[2][1] == "'@cmd.txt"
+    assert rows[3][2] == "created" and rows[3][6].endswith(f"/admin/reports/report/{Report.objects.get().pk}/change/")
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_cancel_from_the_page(settings, queued, admin_client):
+    batch = imports.create_batch([corpus(OLD_2016)])
+    assert admin_client.get(batch_url(batch, "cancel")).status_code == 405
+    response = admin_client.post(batch_url(batch, "cancel"), follow=True)
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.CANCELLED and "已取消" in response.content.decode()
+
+
+def test_uploaders_see_their_own_batches_only(client):
+    mine = user_in_group("uploader", username="mine")
+    other = user_in_group("uploader", username="other")
+    own = imports.create_batch([corpus(OLD_2016)], uploaded_by=mine)
+    theirs = imports.create_batch([corpus(STD_2022)], uploaded_by=other)
+    client.force_login(mine)
+    listing = client.get(reverse("admin:reports_importbatch_changelist"))
+    assert listing.status_code == 200 and list(listing.context["cl"].result_list) == [own]
+    assert client.get(batch_url(own)).status_code == 200
+    for name in ("change", "progress", "csv"):
+        assert client.get(batch_url(theirs, name)).status_code == 403
+    client.force_login(UserFactory(username="plain", is_staff=True))
+    assert client.get(batch_url(own)).status_code == 403
