@@ -71,7 +71,6 @@ class UploadForm(forms.Form):
         return files
 
 
-
 def upload_view(model_admin, request):
     """GET shows the form; POST stores the files as an import batch and goes to its page, where
     the workers' progress shows (the request does no parsing, however many files)."""

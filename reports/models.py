@@ -410,3 +410,9 @@ class ImportFile(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def detail(self) -> str:
+        """The message without the file name it starts with (shown beside the name anyway)."""
+        head = _("%(name)s：") % {"name": self.name}
+        return self.message[len(head):] if self.message.startswith(head) else self.message

@@ -4,7 +4,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from reports import imports
 from reports.ingest import OutcomeStatus
@@ -84,12 +83,11 @@ class Command(BaseCommand):
             time.sleep(POLL_SECONDS)
 
     def _report(self, batch, *, dry_run):
-        files = batch.files.order_by("position").values_list("name", "status", "message")
-        rows = list(files)
-        width = max((len(name) for name, _s, _m in rows), default=10)
-        for name, status, message in rows:
-            line = f"{status:<16} {name:<{width}}  {_detail(name, message)}"
-            (self.stderr if status == OutcomeStatus.FAILED else self.stdout).write(line)
+        rows = list(batch.files.order_by("position").only("name", "status", "message"))
+        width = max((len(f.name) for f in rows), default=10)
+        for f in rows:
+            line = f"{f.status:<16} {f.name:<{width}}  {f.detail}"
+            (self.stderr if f.status == OutcomeStatus.FAILED else self.stdout).write(line)
         progress = imports.progress(batch)
         counts = {s: n for s, n in progress.counts.items() if s != FileOutcome.PENDING}
         summary = ", ".join(f"{status} {n}" for status, n in counts.items()) or "nothing to import"
@@ -122,8 +120,3 @@ class ProgressBar:
         self.stream.write("")
         self.stream.flush()
 
-
-def _detail(name, message):
-    # Messages start with the file name; the table already has it in its own column.
-    head = _("%(name)s：") % {"name": name}
-    return message[len(head):] if message.startswith(head) else message

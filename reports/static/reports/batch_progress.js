@@ -5,6 +5,7 @@
   var root = document.getElementById("import-batch");
   if (!root || root.getAttribute("data-open") !== "1") { return; }
   var INTERVAL = 1500;
+  var COLON = root.getAttribute("data-colon") || "：";
   var url = new URL(root.getAttribute("data-progress-url"), window.location.href);
   var here = new URLSearchParams(window.location.search);
   ["status", "page"].forEach(function (key) {
@@ -20,7 +21,7 @@
     counts.forEach(function (c) {
       var li = document.createElement("li");
       li.className = c.status;
-      li.textContent = c.label + "：" + c.n;
+      li.textContent = c.label + COLON + c.n;
       list.appendChild(li);
     });
   }
