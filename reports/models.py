@@ -413,6 +413,11 @@ class ImportFile(models.Model):
 
     @property
     def detail(self) -> str:
-        """The message without the file name it starts with (shown beside the name anyway)."""
-        head = _("%(name)s：") % {"name": self.name}
-        return self.message[len(head):] if self.message.startswith(head) else self.message
+        """The message without the file name it starts with (shown beside the name anyway):
+        "name：…" as ingest writes it, or "basename: …" as the parser does."""
+        for name in (self.name, self.name.rsplit("/", 1)[-1]):
+            if self.message.startswith(name):
+                rest = self.message[len(name):]
+                if rest[:1] in ("：", ":"):
+                    return rest[1:].lstrip()
+        return self.message

@@ -247,3 +247,106 @@ def test_uploaders_see_their_own_batches_only(client):
         assert client.get(batch_url(theirs, name)).status_code == 403
     client.force_login(UserFactory(username="plain", is_staff=True))
     assert client.get(batch_url(own)).status_code == 403
+
+
+@pytest.mark.parametrize("name,message,detail", [
+    ("a.zip/x/e.txt", "a.zip/x/e.txt：文件为空", "文件为空"),
+    ("a.zip/x/scan.pdf", "scan.pdf: PDF 文件已损坏", "PDF 文件已损坏"),
+    ("b.txt", "批次已取消", "批次已取消"),
+])
+def test_a_files_detail_is_its_message_without_the_name_shown_beside_it(name, message, detail):
+    assert ImportFile(name=name, message=message).detail == detail
+
+
+# --- the tasks on the database backend, run one at a time as a worker runs them
+
+
+@pytest.fixture
+def db_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects
+
+
+def run_next(db_queue):
+    """Run the next ready task as db_worker does; return it."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    task = db_queue.ready().order_by("enqueued_at").first()
+    worker = Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                    max_tasks=None, worker_id="test-worker", excluded_queue_names=[])
+    task.claim("test-worker")
+    worker.run_task(task)
+    task.refresh_from_db()
+    return task
+
+
+def test_a_task_goes_on_in_a_new_task_and_waits_for_a_claim_another_worker_holds(settings, db_queue):
+    settings.REPORT_IMPORT_CHUNK = 1
+    settings.REPORT_IMPORT_SLICE_SECONDS = 0
+    batch = imports.create_batch([corpus(OLD_2016), corpus(STD_2022)])
+    assert db_queue.ready().count() == 2
+    db_queue.all().delete()
+    imports.start(batch, tasks=1)
+    first = run_next(db_queue)
+    assert first.status == "SUCCESSFUL" and first.return_value == {"batch": batch.pk, "files": 1}
+    assert db_queue.ready().count() == 1  # its successor
+    imports._claim(batch, "a-worker-that-will-die")
+    run_next(db_queue)
+    [later] = db_queue.filter(status="READY")
+    lease = batch.files.get(status="pending").lease_until
+    assert later.run_after == lease and not db_queue.ready().exists()  # deferred until the claim lapses
+
+
+def test_a_failing_task_queues_a_later_retry(settings, db_queue, monkeypatch):
+    batch = imports.create_batch([corpus(OLD_2016)], queue=False)
+    monkeypatch.setattr(imports, "run_slice", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("db gone")))
+    imports.start(batch, tasks=1)
+    failed = run_next(db_queue)
+    assert failed.status == "FAILED" and "db gone" in failed.traceback
+    [retry] = db_queue.filter(status="READY")
+    assert retry.args_kwargs["kwargs"] == {"retries": 1} and retry.run_after > timezone.now()
+
+
+def test_resume_closes_tasks_their_worker_never_finished(db_queue):
+    from reports.tasks import run_import
+
+    batch = imports.create_batch([corpus(OLD_2016)], queue=False)
+    imports.start(batch, tasks=1)
+    lost = db_queue.get()
+    lost.claim("dead-worker")
+    db_queue.filter(pk=lost.pk).update(started_at=timezone.now() - timedelta(hours=2))
+    assert imports.resume_interrupted() == [batch.pk]
+    lost.refresh_from_db()
+    assert lost.status == "FAILED" and lost.exception_class_path == "reports.imports.WorkerLost"
+    assert db_queue.filter(status="READY", task_path=run_import.module_path).count() == 1
+
+
+# --- cleanup_files
+
+
+def test_cleanup_files_lists_then_deletes_only_old_files_no_row_names(settings, capsys):
+    from django.core.management import CommandError, call_command
+
+    report = ingest.ingest_files([corpus(OLD_2016)])[0].report
+    root = settings.MEDIA_ROOT
+    orphans = [os.path.join(root, "reports", "ab", "ab" * 32, "lost.txt"), os.path.join(root, "imports", "f" * 32, "c" * 64)]
+    fresh = os.path.join(root, "reports", "cd", "cd" * 32, "just-written.txt")
+    for path in orphans + [fresh]:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        open(path, "wb").write(b"x")
+    old = timezone.now().timestamp() - 7200
+    for path in orphans:
+        os.utime(path, (old, old))
+    call_command("cleanup_files")
+    out = capsys.readouterr().out
+    assert "reports/ab/" in out and "imports/" in out and "just-written" not in out and "dry run" in out
+    assert all(os.path.exists(p) for p in orphans)
+    call_command("cleanup_files", "--delete")
+    assert not any(os.path.exists(p) for p in orphans) and os.path.exists(fresh)
+    assert report.file.read() == OLD_2016.read_bytes()
+    os.remove(report.file.path)
+    with pytest.raises(CommandError, match="1 report"):
+        call_command("cleanup_files", "--check-missing", "--older-than", "0")
+    assert f"report #{report.pk}" in capsys.readouterr().err
