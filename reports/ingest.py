@@ -414,7 +414,7 @@ def _write_reports(items: list[Item], context: Context, current: dict, new: list
             continue
         try:
             with transaction.atomic():
-                replaced = _write_report(item, context, current, known, events)
+                _write_report(item, context, current, known, events)
         except IntegrityError:
             item.outcome = _race_outcome(item, context)
             continue
@@ -468,8 +468,9 @@ def insert_figures(rows: list[dict]) -> None:
         cursor.executemany(sql, [[row.get(name, default) for name, default in _FIGURE_COLUMNS] for row in rows])
 
 
-def _write_report(item: Item, context: Context, current: dict, known: dict, events: list):
-    """Write one file's report row (inside its savepoint); return the report it replaced, if any."""
+def _write_report(item: Item, context: Context, current: dict, known: dict, events: list) -> None:
+    """Write one file's report row (inside its savepoint) and set its outcome; the events of a
+    replacement go to `events`."""
     name, result, year = item.name, item.result, item.year
     agency = known[normalize_name(item.agency_name)] if item.agency_name else None
     if agency is not None:
@@ -479,12 +480,15 @@ def _write_report(item: Item, context: Context, current: dict, known: dict, even
     previous = current.get((agency.pk, year)) if agency is not None and year else None
     if previous is not None and not context.replace:
         item.outcome = _already_present(item, previous, context)
-        return None
+        return
     if previous is not None:
         previous.is_current = False
         previous.save(update_fields=["is_current", "updated_at"])
     if not item.stored and not context.dry_run:
         item.stored = originals.store(item.sha256, item.basename, item.data)
+    # The report's agency, year and region are settled here, before its row is built: a check
+    # that needs them (e.g. against the agency's other years) adds to item.warnings at this
+    # point, and the status, findings and Report.warnings follow.
     meta, warnings = result.metadata, item.warnings
     report = Report(
         agency=agency, year=year, title=_title(meta, agency, year, item.basename),
@@ -511,7 +515,6 @@ def _write_report(item: Item, context: Context, current: dict, known: dict, even
         "name": name, "what": what, "report": report, "n": len(result.figures), "w": len(warnings)}
     item.outcome = Outcome(name, OutcomeStatus.REPLACED if previous is not None else OutcomeStatus.CREATED,
                            message, report=report, existing=previous, dry_run=context.dry_run, warnings=warnings)
-    return previous
 
 
 def _already_present(item: Item, previous: Report, context: Context) -> Outcome:
