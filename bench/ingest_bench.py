@@ -5,8 +5,8 @@ Each synthetic report is a corpus text report whose agency is renamed to one of 
 (tests/synthetic.py), so every file takes the full "created" path: parse, agency creation,
 report, figures, findings, metrics, stored original. For each worker count it starts the
 workers, stores the files as one batch (the upload's share of the time, reported apart), and
-times the batch from then until its last file is done. Queries per file are counted in this
-process over the same code path (create_batch + the worker's slices) on a smaller batch.
+times the batch from then until its last file is done. Queries and CPU time per file are
+measured in this process over the same code path (the worker's slices) on a smaller batch.
 
     DATABASE_URL=sqlite:////tmp/ingest-bench.sqlite3 .venv/bin/python bench/ingest_bench.py --reports 2000 --workers 1,2
     createdb -h 127.0.0.1 -U postgres ingest_bench    # once
@@ -88,17 +88,41 @@ def run(n: int, workers: int) -> None:
           f"(budget 120 s); {counts}; {load()}", flush=True)
 
 
-def queries_per_file(n: int) -> None:
-    """The worker's code path in this process, every query counted (claims, checks, writes)."""
+def cost_per_file(n: int) -> None:
+    """The worker's code path in this process (claims, checks, writes), with every query counted
+    and the CPU time spent here and in this connection's PostgreSQL backend measured: unlike the
+    wall-clock times, these do not depend on what else the machine is doing."""
     files = synthetic.reports(n, run=str(int(time.time()) % 100000 + 1))
     batch = imports.create_batch(files[:1], source=ImportBatch.Source.COMMAND, queue=False)
     imports.work_here(batch)  # regions and gazetteer warm, as in a running worker
+    batch = imports.create_batch(files[1:], source=ImportBatch.Source.COMMAND, queue=False)
+    server, cpu = _backend_cpu(), time.process_time()
     with CaptureQueriesContext(connection) as queries:
-        batch = imports.create_batch(files[1:], source=ImportBatch.Source.COMMAND, queue=False)
         imports.work_here(batch)
-    done = n - 1
-    print(f"{connection.vendor}: {len(queries) / done:.2f} queries per file over {done} files "
-          f"(batch created and worked in this process; chunks of {imports._chunk_size()})", flush=True)
+    cpu, done = time.process_time() - cpu, n - 1
+    server = _backend_cpu() - server if server is not None else None
+    line = (f"{connection.vendor}: per file, over {done} files in chunks of {imports._chunk_size()}: "
+            f"{len(queries) / done:.2f} queries, {1000 * cpu / done:.1f} ms CPU in the worker")
+    if server is not None:
+        line += f", {1000 * server / done:.1f} ms CPU in the database server"
+        busy = cpu + server
+        line += (f"; CPU-bound, 2 cores of their own would take {10_000 * busy / done / 2:.0f} s "
+                 f"for 10,000 with 2 workers")
+    print(line, flush=True)
+
+
+def _backend_cpu() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend, when it runs on this machine."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main():
@@ -108,7 +132,7 @@ def main():
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     print(f"{connection.vendor}: {Report.objects.count()} reports in the database before; {load()}", flush=True)
-    queries_per_file(min(QUERY_SAMPLE, args.reports))
+    cost_per_file(min(QUERY_SAMPLE, args.reports))
     for workers in (int(w) for w in args.workers.split(",")):
         run(args.reports, workers)
 
