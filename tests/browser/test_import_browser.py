@@ -1,9 +1,12 @@
 """The import batch page in Chromium: an upload lands on its batch page, which follows the
-workers by itself (batch_progress.js polling the batch's JSON), failed files first."""
+workers by itself (batch_progress.js polling the batch's JSON), failed files first, under the
+Content-Security-Policy."""
 import pytest
+from playwright.sync_api import expect
 
 from reports import imports
 from reports.models import ImportBatch
+from tests.browser.test_csp_browser import WATCH
 from tests.browser.test_review_browser import login
 from tests.conftest import CORPUS_DIR
 
@@ -17,6 +20,7 @@ def test_the_batch_page_fills_in_as_a_worker_finishes_files(page, live_server, s
     # Tasks wait in the queue, as when the workers are busy; the test then plays the worker.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     (tmp_path / "empty.txt").write_bytes(b"")
+    page.context.add_init_script(WATCH)  # records Content-Security-Policy violations
     login(page, live_server)
     page.goto(f"{live_server.url}/admin/reports/report/upload/")
     page.set_input_files("#id_files", [str(OLD_2016), str(STD_2022), str(tmp_path / "empty.txt")])
@@ -28,8 +32,8 @@ def test_the_batch_page_fills_in_as_a_worker_finishes_files(page, live_server, s
     assert page.locator("#batch-rows tr.failed").count() == 1
 
     imports.run_slice(batch.pk, token="test-worker")
-    page.wait_for_function("document.getElementById('batch-state').textContent.trim() === '已完成'",
-                           timeout=15_000)
+    # Polled, not reloaded: the page's own script brings the state in (within 1.5 s).
+    expect(page.locator("#batch-state")).to_have_text("已完成", timeout=15_000)
     assert page.text_content("#batch-done").strip() == "3"
     assert page.eval_on_selector("#batch-bar", "bar => [bar.value, bar.max]") == [3, 3]
     classes = page.eval_on_selector_all("#batch-rows tr", "rows => rows.map(r => r.className)")
@@ -37,4 +41,4 @@ def test_the_batch_page_fills_in_as_a_worker_finishes_files(page, live_server, s
     assert "已创建：2" in page.text_content("#batch-counts")
     assert page.locator("#batch-cancel").count() == 0
     page.screenshot(path=str(tmp_path / "batch.png"))
-    assert page.requests.foreign() == []
+    assert page.evaluate("window.__violations") == [] and page.requests.foreign() == []
