@@ -140,17 +140,18 @@ class ImportBatchAdmin(admin.ModelAdmin):
         """Every file of the batch with its outcome, in upload order (UTF-8 with BOM for spreadsheets)."""
         batch = self._batch(request, object_id)
         base = request.build_absolute_uri("/")[:-1]
-        files = batch.files.order_by("position").values_list(
-            "position", "name", "status", "message", "report_id", "existing_id")
+        files = batch.files.order_by("position", "member").values_list(
+            "name", "status", "message", "report_id", "existing_id")
 
         def lines():
             writer = csv.writer(Echo())
             yield "\ufeff" + writer.writerow([
                 _("序号"), _("文件"), _("结果代码"), _("结果"), _("说明"), _("报告编号"), _("报告链接"),
                 _("已有报告编号"), _("已有报告链接")])
-            for position, name, status, message, report_id, existing_id in files.iterator(chunk_size=2000):
+            rows = files.iterator(chunk_size=2000)
+            for number, (name, status, message, report_id, existing_id) in enumerate(rows, start=1):
                 yield writer.writerow([
-                    position + 1, safe_cell(name), status, str(FileOutcome(status).label), safe_cell(message),
+                    number, safe_cell(name), status, str(FileOutcome(status).label), safe_cell(message),
                     report_id or "", _admin_url(base, report_id), existing_id or "", _admin_url(base, existing_id)])
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

@@ -1,10 +1,11 @@
 """Import batches: an upload stored and queued in one request, then worked chunk by chunk by the workers.
 
-create_batch() stores each uploaded file (each member of a zip) under imports/<folder>/<sha256>,
+create_batch() stores each uploaded file as it came (a zip too) under imports/<folder>/<sha256>,
 writes one ImportFile row per file and queues run_import tasks (reports/tasks.py), a few per
 batch so that several workers share it. A task runs run_slice(): it claims a chunk of pending
-files (a token and a lease on their rows), ingests them (reports/ingest.py) and writes their
-outcomes in the same transaction as their reports, so a file is accounted for exactly once:
+files (a token and a lease on their rows), expands zips into rows of their members, ingests the
+files (reports/ingest.py) and writes their outcomes in the same transaction as their reports,
+so a file is accounted for exactly once:
 - a worker killed mid-chunk rolls back; its claim lapses after REPORT_IMPORT_LEASE_SECONDS and
   another task takes the chunk up again (a worker that starts queues one for every open batch);
 - a cancelled batch marks its pending files cancelled; a worker holding one of them drops it;
@@ -17,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import posixpath
 import time
 import uuid
 from dataclasses import dataclass
@@ -26,7 +28,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import Case, Count, IntegerField, Min, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,17 +47,21 @@ def create_batch(files, *, uploaded_by=None, source=ImportBatch.Source.UPLOAD, r
     """Store (name, bytes) pairs as a new batch and queue it for the workers (unless `queue` is
     false: work_here() then works it); return the batch.
 
-    Zips are expanded here (reports/archive.py: safe, bounded) so that the batch knows its total
-    at once; files refused on sight (kind, size, unsafe member) get their outcome here. Files are
-    read one at a time; each is stored before any row names it, and the rows are written in one
-    transaction, so a request that dies halfway leaves only unnamed files for cleanup_files.
+    Each uploaded file is stored as it came, a zip too: one write whatever it holds, which keeps
+    the request short however many members a zip has and however far away the storage is (a
+    worker expands it). A file refused on sight (its kind, empty, too large) gets its outcome
+    here. Files are read one at a time; each is stored before any row names it, and the rows are
+    written in one transaction, so a request that dies halfway leaves only unnamed files for
+    cleanup_files.
     """
-    folder = uuid.uuid4().hex
-    override = ingest.Override(agency=agency or None, year=year or None) if (agency or year) else None
+    folder = f"{originals.IMPORTS_DIR}/{uuid.uuid4().hex}"
     rows, stored = [], {}
-    for name, data in files:
-        for item in ingest.expand_upload(name, data, override=override):
-            rows.append(_row(item, len(rows), folder, stored))
+    for position, (name, data) in enumerate(files):
+        if ingest.is_archive_upload(name, data):
+            rows.append(_row(ingest.Item(name, data), position, 0, folder, stored, rank=ARCHIVE_RANK))
+        else:
+            [item] = ingest.expand_upload(name, data)
+            rows.append(_row(item, position, 0, folder, stored))
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             uploaded_by=uploaded_by, source=source, replace=replace, dry_run=dry_run,
@@ -68,18 +74,23 @@ def create_batch(files, *, uploaded_by=None, source=ImportBatch.Source.UPLOAD, r
     return batch
 
 
-def _row(item: ingest.Item, position: int, folder: str, stored: dict) -> ImportFile:
+# Zips are expanded before any file is ingested: their members then count in the batch's total,
+# and every worker can take a share of them.
+ARCHIVE_RANK = 0
+
+
+def _row(item: ingest.Item, position: int, member: int, folder: str, stored: dict, *, rank=None) -> ImportFile:
+    """The row of one file; its bytes stored under `folder` (a fresh one per batch: no other
+    batch reads or deletes them), once per content."""
     name = item.name[:500]
     if item.outcome is not None:
-        return ImportFile(position=position, name=name, status=item.outcome.status,
+        return ImportFile(position=position, member=member, name=name, status=item.outcome.status,
                           message=item.outcome.message, finished_at=timezone.now())
     sha256 = hashlib.sha256(item.data).hexdigest()
     if sha256 not in stored:
-        # A fresh folder per batch: no other batch reads or deletes these files.
-        stored[sha256] = default_storage.save(f"{originals.IMPORTS_DIR}/{folder}/{sha256}", ContentFile(item.data))
-    blob = stored[sha256]
-    return ImportFile(position=position, rank=ingest.preference(item.name), name=name, blob=blob, sha256=sha256,
-                      size=len(item.data))
+        stored[sha256] = default_storage.save(f"{folder}/{sha256}", ContentFile(item.data))
+    return ImportFile(position=position, member=member, name=name, blob=stored[sha256], sha256=sha256,
+                      size=len(item.data), rank=ingest.preference(item.name) + 1 if rank is None else rank)
 
 
 def start(batch: ImportBatch, *, tasks: int | None = None) -> None:
@@ -156,7 +167,8 @@ def _claim(batch: ImportBatch, token: str) -> list[ImportFile]:
     with transaction.atomic():
         free = batch.files.filter(status=FileOutcome.PENDING).filter(
             Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        candidates = list(free.order_by("rank", "position").select_for_update(skip_locked=True)[:_chunk_size()])
+        candidates = list(free.order_by("rank", "position", "member").select_for_update(skip_locked=True)
+                          [:_chunk_size()])
         rows, size = [], 0
         for row in candidates:
             if rows and size + row.size > CHUNK_BYTES:
@@ -181,9 +193,43 @@ def _work(rows: list[ImportFile], context, override, token: str) -> None:
             items.append(ingest.Item(row.name, key=row.pk, outcome=ingest.Outcome(
                 row.name, FileOutcome.FAILED,
                 _("%(name)s：暂存的上传文件已不在存储中，请重新上传 (stored upload missing)") % {"name": row.name})))
+        elif row.rank == ARCHIVE_RANK:
+            _expand(row, data, override, token)
         else:
             items.append(ingest.Item(row.name, data, override, key=row.pk, sha256=row.sha256))
-    ingest.ingest_chunk(items, context, claim=Claim(token))
+    if items:
+        ingest.ingest_chunk(items, context, claim=Claim(token))
+
+
+def _expand(row: ImportFile, data: bytes, override, token: str) -> None:
+    """Replace a zip's row by rows of its members (reports/archive.py: safe, bounded); a zip
+    refused whole, or empty, keeps its row with that outcome."""
+    items = ingest.expand_upload(row.name, data, override=override)
+    claim = Claim(token)
+    if len(items) == 1 and items[0].name == row.name and items[0].outcome is not None:
+        items[0].key = row.pk
+        with transaction.atomic():
+            if claim.keep([items[0]]):
+                claim.save([items[0]])
+        return
+    folder, stored = posixpath.dirname(row.blob), {}
+    members = [_row(item, row.position, n, folder, stored) for n, item in enumerate(items, start=1)]
+    with transaction.atomic():
+        kept = claim.keep([ingest.Item(row.name, key=row.pk)])
+        if kept:
+            for member in members:
+                member.batch_id = row.batch_id
+            ImportFile.objects.bulk_create(members, batch_size=500)
+            ImportBatch.objects.filter(pk=row.batch_id).update(total=F("total") + len(members) - 1)
+            row.delete()
+    # The zip (or, when the batch was cancelled meanwhile, the members just stored) is named by
+    # no row any more.
+    for name in [row.blob] if kept else set(stored.values()):
+        _delete(name)
+    pending = sum(1 for m in members if m.status == FileOutcome.PENDING)
+    more = min(settings.REPORT_IMPORT_PARALLEL, math.ceil(pending / _chunk_size())) - 1
+    if kept and more > 0:
+        start(row.batch, tasks=more)  # more workers can now share the batch: this task goes on, these join it
 
 
 def _read_blob(name: str) -> bytes | None:
@@ -287,10 +333,14 @@ def _release_blobs(batch: ImportBatch) -> None:
     names = set(batch.files.exclude(blob="").values_list("blob", flat=True))
     batch.files.exclude(blob="").update(blob="")
     for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            log.warning("could not delete %s; cleanup_files will", name, exc_info=True)
+        _delete(name)
+
+
+def _delete(name: str) -> None:
+    try:
+        default_storage.delete(name)
+    except OSError:
+        log.warning("could not delete %s; cleanup_files will", name, exc_info=True)
 
 
 def resume_interrupted() -> list[int]:
@@ -375,4 +425,4 @@ def finished_files(batch: ImportBatch, *, status: str | None = None):
     return files.select_related("report__agency", "existing__agency").annotate(
         failed_first=Case(When(status=FileOutcome.FAILED, then=Value(0)), default=Value(1),
                           output_field=IntegerField()),
-    ).order_by("failed_first", "position")
+    ).order_by("failed_first", "position", "member")

@@ -182,15 +182,22 @@ _PREFERENCE = {".html": 0, ".htm": 0, ".shtml": 0, ".xhtml": 0, ".txt": 0, ".doc
 
 
 def preference(name: str) -> int:
-    """The rank in which an import batch's workers take a file: 0 first."""
+    """The rank in which an import batch's workers take a file: 0 first (imports.py puts zips,
+    which it expands into files, before all of these)."""
     return _PREFERENCE.get(posixpath.splitext(name.lower())[1], 1)
+
+
+def is_archive_upload(name: str, data: bytes) -> bool:
+    """An uploaded file to expand into its members: a zip archive (not a document such as .docx)."""
+    return archive.is_archive(name, data) and not _never_report(name)
 
 
 def expand_upload(name: str, data: bytes, *, override: Override | None = None) -> list[Item]:
     """One uploaded file as the Items to ingest: itself, or the members of a zip archive (a
     document such as .docx is not an archive). Files refused on sight (a kind that is never a
-    report, empty, too large, an unsafe or refused archive) come with their outcome set."""
-    if archive.is_archive(name, data) and not _never_report(name):
+    report, empty, too large, an unsafe or refused archive) come with their outcome set; an
+    archive refused whole is one Item of the archive's name."""
+    if is_archive_upload(name, data):
         return _expand_archive(name, data, override)
     return [_screened(Item(name, data, override))]
 

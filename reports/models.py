@@ -369,7 +369,8 @@ class ImportBatch(models.Model):
 
 
 class ImportFile(models.Model):
-    """One file of a batch (a member of an uploaded zip counts as a file) and its outcome.
+    """One file of a batch (a member of an uploaded zip counts as a file, once a worker has
+    expanded the zip) and its outcome.
 
     `blob` names the uploaded bytes in storage while the file waits for a worker; a worker claims
     a chunk of pending files by writing its token and a lease, and writes the outcome in the same
@@ -377,9 +378,13 @@ class ImportFile(models.Model):
     """
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="files")
+    # Upload order: the uploaded file's place, and a zip member's place inside its zip (a zip is
+    # one row until a worker expands it into its members).
     position = models.PositiveIntegerField(_("序号"))
-    # Workers take files in (rank, position) order: of several files for one agency-year the first
-    # written is kept, and exact-text formats come first (reports/ingest.py preference()).
+    member = models.PositiveIntegerField(default=0)
+    # Workers take files in (rank, position, member) order: zips first, so that the batch soon
+    # knows its total, then the files, exact-text formats first, because of several files for one
+    # agency-year the first written is kept (reports/ingest.py preference()).
     rank = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(_("文件"), max_length=500)
     blob = models.CharField(_("暂存文件"), max_length=300, blank=True)
@@ -398,11 +403,11 @@ class ImportFile(models.Model):
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:
-        ordering = ["batch", "position"]
+        ordering = ["batch", "position", "member"]
         verbose_name = _("导入文件")
         verbose_name_plural = _("导入文件")
         constraints = [
-            models.UniqueConstraint(fields=["batch", "position"], name="importfile_batch_position_unique"),
+            models.UniqueConstraint(fields=["batch", "position", "member"], name="importfile_batch_position_unique"),
         ]
         indexes = [
             models.Index(fields=["batch", "status", "rank", "position"], name="importfile_batch_status_idx"),

@@ -46,17 +46,46 @@ def corpus(path):
 
 def test_a_batch_stores_its_files_and_queues_tasks_without_parsing(settings, queued):
     settings.REPORT_IMPORT_CHUNK = 2
+    zipped = make_zip([("a/" + PDF.name, PDF.read_bytes()), ("a/" + OLD_2016.name, OLD_2016.read_bytes())])
     batch = imports.create_batch([corpus(OLD_2016), corpus(STD_2022), ("notes.md", b"#"), ("empty.txt", b""),
-                                  ("f.zip", make_zip([("a/" + PDF.name, PDF.read_bytes())]))])
+                                  ("f.zip", zipped)])
     assert batch.total == 5 and batch.state == ImportBatch.State.QUEUED and Report.objects.count() == 0
     rows = {f.name: f for f in batch.files.all()}
     assert {n: f.status for n, f in rows.items()} == {
-        OLD_2016.name: "pending", STD_2022.name: "pending", "f.zip/a/" + PDF.name: "pending",
+        OLD_2016.name: "pending", STD_2022.name: "pending", "f.zip": "pending",
         "notes.md": "skipped", "empty.txt": "failed"}
     assert "为空" in rows["empty.txt"].message and rows["notes.md"].finished_at is not None
-    assert len(media_files(settings, "imports")) == 3
-    assert rows["f.zip/a/" + PDF.name].rank > rows[OLD_2016.name].rank  # PDFs after exact-text formats
+    # The zip is stored as it came (one write, however many members): a worker expands it, first.
+    assert len(media_files(settings, "imports")) == 3 and rows["f.zip"].rank < rows[OLD_2016.name].rank
     assert len(queued.results) == 2  # three pending files in chunks of two
+
+
+def test_a_worker_expands_a_zip_into_its_members_first_and_more_workers_join(settings, queued):
+    settings.REPORT_IMPORT_CHUNK = 2
+    members = [("a/" + PDF.name, PDF.read_bytes()), ("a/b.md", b"#"), ("../x.txt", b"x")] + [
+        (f"s/{name}", data) for name, data in synthetic.reports(4)]
+    batch = imports.create_batch([corpus(STD_2022), ("f.zip", make_zip(members))])
+    queued.clear()
+    chunk = imports._claim(batch, "w")
+    assert [r.name for r in chunk] == ["f.zip", STD_2022.name]  # the zip first
+    imports._work(chunk, ingest.Context(), None, "w")
+    batch.refresh_from_db()
+    assert batch.total == 8 and not batch.files.filter(name="f.zip").exists()
+    names = list(batch.files.order_by("position", "member").values_list("name", "status"))
+    assert names[0] == (STD_2022.name, "created") and names[1] == ("f.zip/a/" + PDF.name, "pending")
+    assert dict(names)["f.zip/a/b.md"] == "skipped" and "路径不安全" in batch.files.get(name="f.zip/../x.txt").message
+    assert len(media_files(settings, "imports")) == 6  # the zip's file gone, its five readable members stored
+    assert len(queued.results) == 2  # five pending files in chunks of two: two more tasks join this one
+    imports.run_slice(batch.pk, token="w")
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.FINISHED and Report.objects.count() == 6
+
+
+def test_a_zip_refused_whole_keeps_its_row_with_the_reason(settings):
+    batch = imports.create_batch([("broken.zip", b"PK\x03\x04" + b"garbage" * 10), ("empty.zip", make_zip([]))])
+    rows = dict(batch.files.values_list("name", "status"))
+    assert rows == {"broken.zip": "failed", "empty.zip": "skipped"}
+    assert "损坏" in batch.files.get(name="broken.zip").message and media_files(settings, "imports") == []
 
 
 def test_a_worker_slice_ingests_every_pending_file_and_finishes_the_batch(settings, queued, admin_user):

@@ -83,7 +83,7 @@ class Command(BaseCommand):
             time.sleep(POLL_SECONDS)
 
     def _report(self, batch, *, dry_run):
-        rows = list(batch.files.order_by("position").only("name", "status", "message"))
+        rows = list(batch.files.order_by("position", "member").only("name", "status", "message"))
         width = max((len(f.name) for f in rows), default=10)
         for f in rows:
             line = f"{f.status:<16} {f.name:<{width}}  {f.detail}"
