@@ -28,7 +28,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Min, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -162,11 +162,15 @@ CHUNK_BYTES = 8 * 1024 * 1024
 
 
 def _claim(batch: ImportBatch, token: str) -> list[ImportFile]:
-    """Claim the next chunk of pending files no live worker holds: one locking read, one update."""
+    """Claim the next chunk of pending files no live worker holds, one rank at a time: a file of
+    a later rank waits until every file before it is done, whichever worker holds them, so
+    that the rank order decides which of several copies of a report is kept however many
+    workers share the batch. One locking read, one update."""
     now = timezone.now()
     with transaction.atomic():
-        free = batch.files.filter(status=FileOutcome.PENDING).filter(
-            Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        pending = batch.files.filter(status=FileOutcome.PENDING)
+        first_rank = Subquery(pending.order_by("rank").values("rank")[:1])
+        free = pending.filter(rank=first_rank).filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
         candidates = list(free.order_by("rank", "position", "member").select_for_update(skip_locked=True)
                           [:_chunk_size()])
         rows, size = [], 0
@@ -287,17 +291,25 @@ def _pk(report):
     return report.pk if report is not None else None
 
 
+# How soon a task looks again when the files it could take wait for other workers' chunks of
+# an earlier rank (which take seconds), rather than for a claim to lapse (which takes the lease).
+RANK_RECHECK = timedelta(seconds=2)
+
+
 def _wrap_up(batch: ImportBatch, done: int) -> SliceResult:
     now = timezone.now()
-    left = batch.files.filter(status=FileOutcome.PENDING).aggregate(
-        n=Count("pk"), free=Count("pk", filter=Q(lease_until__isnull=True) | Q(lease_until__lt=now)),
-        lease=Min("lease_until"))
+    pending = batch.files.filter(status=FileOutcome.PENDING)
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    left = pending.aggregate(n=Count("pk"), rank=Min("rank"), free=Count("pk", filter=free))
     if not left["n"]:
         finish(batch)
         return SliceResult(files=done)
-    if left["free"]:
+    first = pending.filter(rank=left["rank"]).aggregate(free=Count("pk", filter=free), lease=Min("lease_until"))
+    if first["free"]:
         return SliceResult(files=done, more=True)
-    return SliceResult(files=done, wait_until=left["lease"])
+    if left["free"]:
+        return SliceResult(files=done, wait_until=min(first["lease"], now + RANK_RECHECK))
+    return SliceResult(files=done, wait_until=first["lease"])
 
 
 def finish(batch: ImportBatch) -> bool:

@@ -175,9 +175,9 @@ def ingest_files(
 
 
 # Of several files of one upload for the same agency and year, the first written is kept and the
-# others are already_present. Workers take exact-text formats first: saved web pages and text
-# dumps hold the report's own characters, Word files nearly so, while PDF text layers lose some
-# (corpus derived/: U+2EA0 for 民). Within a rank, upload order.
+# others are already_present. Workers take exact-text formats first, rank by rank (imports.py):
+# saved web pages and text dumps hold the report's own characters, Word files nearly so, while
+# PDF text layers lose some (corpus derived/: U+2EA0 for 民). Within a rank, upload order.
 _PREFERENCE = {".html": 0, ".htm": 0, ".shtml": 0, ".xhtml": 0, ".txt": 0, ".docx": 1, ".pdf": 2}
 
 
@@ -533,11 +533,16 @@ def _already_present(item: Item, previous: Report, context: Context) -> Outcome:
 
 
 def _race_outcome(item: Item, context: Context) -> Outcome:
-    """Another import wrote the same bytes or agency-year first; the database constraint decided."""
-    existing = Report.objects.filter(sha256=item.sha256).first()
+    """Another worker wrote the same bytes or agency-year first (it committed while this chunk
+    was being written); the database constraint decided, and this file is accounted as such."""
+    existing = Report.objects.filter(sha256=item.sha256).select_related("agency").first()
     if existing is not None:
         return Outcome(item.name, OutcomeStatus.DUPLICATE, _("%(name)s：重复文件 (duplicate)") % {"name": item.name},
                        existing=existing, dry_run=context.dry_run)
+    if item.agency is not None and item.year:
+        current = Report.objects.current().filter(agency=item.agency, year=item.year).select_related("agency").first()
+        if current is not None:
+            return _already_present(item, current, context)
     return _failed(item.name, _("该机关该年度的报告刚被另一次上传占用，请重试 (concurrent upload)"))
 
 

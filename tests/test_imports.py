@@ -67,12 +67,12 @@ def test_a_worker_expands_a_zip_into_its_members_first_and_more_workers_join(set
     batch = imports.create_batch([corpus(STD_2022), ("f.zip", make_zip(members))])
     queued.clear()
     chunk = imports._claim(batch, "w")
-    assert [r.name for r in chunk] == ["f.zip", STD_2022.name]  # the zip first
+    assert [r.name for r in chunk] == ["f.zip"]  # zips first, before any file
     imports._work(chunk, ingest.Context(), None, "w")
     batch.refresh_from_db()
     assert batch.total == 8 and not batch.files.filter(name="f.zip").exists()
     names = list(batch.files.order_by("position", "member").values_list("name", "status"))
-    assert names[0] == (STD_2022.name, "created") and names[1] == ("f.zip/a/" + PDF.name, "pending")
+    assert names[0] == (STD_2022.name, "pending") and names[1] == ("f.zip/a/" + PDF.name, "pending")
     assert dict(names)["f.zip/a/b.md"] == "skipped" and "路径不安全" in batch.files.get(name="f.zip/../x.txt").message
     assert len(media_files(settings, "imports")) == 6  # the zip's file gone, its five readable members stored
     assert len(queued.results) == 2  # five pending files in chunks of two: two more tasks join this one
