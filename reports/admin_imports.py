@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reports import imports
-from reports.exports import Echo, safe_cell
+from reports.exports import Echo
+from reports.spreadsheet import safe_cell
 from reports.models import FileOutcome, ImportBatch
 
 PAGE_SIZE = 100
