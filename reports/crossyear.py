@@ -118,22 +118,34 @@ def compare(earlier: Neighbour, later: Neighbour) -> list[Issue]:
 def neighbours(report) -> tuple[Neighbour | None, Neighbour | None]:
     """(last year's, next year's) current report of the report's agency, with their
     non-removed figures; one query."""
+    return neighbours_of([report]).get(report.pk, (None, None))
+
+
+def neighbours_of(reports) -> dict:
+    """{report id: (last year's, next year's) neighbour} for several reports at once (a chunk of
+    an import); one query whatever their number."""
     from reports.models import Figure
 
-    if report.agency_id is None or not report.year:
-        return None, None
+    reports = [r for r in reports if r.agency_id is not None and r.year]
+    if not reports:
+        return {}
+    wanted = {(r.agency_id, r.year + step) for r in reports for step in (-1, 1)}
     rows = (Figure.objects
-            .filter(report__agency_id=report.agency_id, report__is_current=True,
-                    report__year__in=(report.year - 1, report.year + 1), removed=False)
-            .exclude(report_id=report.pk)
-            .values_list("report_id", "report__year", "code", "value"))
+            .filter(report__agency_id__in={a for a, _ in wanted}, report__is_current=True,
+                    report__year__in={y for _, y in wanted}, removed=False)
+            .values_list("report_id", "report__agency_id", "report__year", "code", "value"))
     by_report: dict[int, dict] = defaultdict(dict)
-    years: dict[int, int] = {}
-    for report_id, year, code, value in rows:
-        by_report[report_id][code] = value
-        years[report_id] = year
-    found = {years[rid]: Neighbour(rid, years[rid], values) for rid, values in by_report.items()}
-    return found.get(report.year - 1), found.get(report.year + 1)
+    where: dict[int, tuple[int, int]] = {}
+    for report_id, agency_id, year, code, value in rows:
+        if (agency_id, year) in wanted:
+            by_report[report_id][code] = value
+            where[report_id] = (agency_id, year)
+    found = {where[rid]: Neighbour(rid, where[rid][1], values) for rid, values in by_report.items()}
+    out = {}
+    for r in reports:
+        last, following = found.get((r.agency_id, r.year - 1)), found.get((r.agency_id, r.year + 1))
+        out[r.pk] = tuple(n if n is not None and n.report_id != r.pk else None for n in (last, following))
+    return out
 
 
 def this_report(report, figures) -> Neighbour:
@@ -143,15 +155,16 @@ def this_report(report, figures) -> Neighbour:
     return Neighbour(report.pk, report.year, values)
 
 
-def findings(report, figures) -> list:
+def findings(report, figures, *, around=None) -> list:
     """Unsaved Finding rows for every failed check of `report` (with `figures`) against the
-    agency's previous and next year, each on this report and naming the other."""
+    agency's previous and next year, each on this report and naming the other. `around` is the
+    report's neighbours_of() entry when the caller has loaded them for many reports at once."""
     from reports.models import Finding
 
     if report.agency_id is None or not report.year:
         return []
     current = this_report(report, figures)
-    last, following = neighbours(report)
+    last, following = around if around is not None else neighbours(report)
     issues = (compare(last, current) if last else []) + (compare(current, following) if following else [])
     out = []
     for issue in issues:

@@ -440,15 +440,18 @@ def _write_reports(items: list[Item], context: Context, current: dict, new: list
     # figures, warnings and findings are built from the parse result (reports/parse_rows.py),
     # as a re-parse builds them.
     rules = check_rules()
-    figures, findings = [], []
+    insert_figures([row for item in written for row in figure_rows(item.outcome.report.pk, item.result.figures)])
+    # The cross-year checks, once the chunk's figures are in: reports of one agency in one chunk
+    # see each other, and every report's neighbouring years come in one query.
+    around = crossyear.neighbours_of([item.outcome.report for item in written])
+    findings = []
     for item in written:
         report = item.outcome.report
-        figures += figure_rows(report.pk, item.result.figures)
-        findings += new_findings(report, item.warnings, rules) + crossyear.findings(report, item.result.figures)
+        findings += new_findings(report, item.warnings, rules)
+        findings += crossyear.findings(report, item.result.figures, around=around.get(report.pk, (None, None)))
         events.append(ReportEvent(report=report, action=ReportEvent.Action.UPLOADED, user=context.uploaded_by,
                                   new_value=item.basename[:300],
                                   details={"sha256": item.sha256, "file": item.name[:300]}))
-    insert_figures(figures)
     Finding.objects.bulk_create(findings)
     ReportEvent.objects.bulk_create(events)
     refresh_metrics([item.outcome.report.pk for item in written])

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from reports import crossyear, ingest, issued, review
 from reports.models import Figure, Finding, Report, ReportEvent, Status
-from reports.parse_rows import figure_fields, first_per_code, new_findings, warning_dict
 from reports.offsets import compress as compress_offsets
+from reports.parse_rows import figure_fields, first_per_code, new_findings, warning_dict
 from reports.parsing import parse_report
 from reports.summary import refresh_metrics
 

@@ -131,3 +131,19 @@ def test_review_page_links_the_other_report(admin_client):
     (second,) = ingest_files([("b.txt", template_report(2021, carried_over=3, carried_forward=0))])
     html = admin_client.get(f"/admin/reports/report/{second.report.pk}/review/").content.decode()
     assert f'href="/admin/reports/report/{first.report.pk}/review/"' in html
+
+
+@pytest.mark.django_db
+def test_one_chunk_of_consecutive_years_checks_both_ways_in_one_query(django_assert_max_num_queries):
+    """Issue 9: an import writes a chunk of files at once; their neighbours are loaded together."""
+    from reports.models import Finding
+
+    files = [("a.txt", template_report(2020, carried_over=0, carried_forward=2)),
+             ("b.txt", template_report(2021, carried_over=3, carried_forward=0))]
+    first, second = ingest_files(files)
+    found = {f.report_id: (f.rule, f.related_report_id) for f in Finding.objects.filter(rule__startswith="crossyear")}
+    assert found == {first.report.pk: ("crossyear_carried", second.report.pk),
+                     second.report.pk: ("crossyear_carried", first.report.pk)}
+    assert len(crossyear.neighbours_of([first.report, second.report])) == 2
+    with django_assert_max_num_queries(1):
+        crossyear.neighbours_of([first.report, second.report])
