@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reports import imports
-from reports.exports import Echo
-from reports.spreadsheet import safe_cell
+from reports.exports import Echo, csv_row
 from reports.models import FileOutcome, ImportBatch
 
 PAGE_SIZE = 100
@@ -145,15 +144,17 @@ class ImportBatchAdmin(admin.ModelAdmin):
             "name", "status", "message", "report_id", "existing_id")
 
         def lines():
+            # Every cell through csv_row (reports/exports.py): file names and messages come from
+            # uploads, and a cell a spreadsheet would run as a formula is quoted.
             writer = csv.writer(Echo())
-            yield "\ufeff" + writer.writerow([
+            yield "\ufeff" + writer.writerow(csv_row([
                 _("序号"), _("文件"), _("结果代码"), _("结果"), _("说明"), _("报告编号"), _("报告链接"),
-                _("已有报告编号"), _("已有报告链接")])
+                _("已有报告编号"), _("已有报告链接")]))
             rows = files.iterator(chunk_size=2000)
             for number, (name, status, message, report_id, existing_id) in enumerate(rows, start=1):
-                yield writer.writerow([
-                    number, safe_cell(name), status, str(FileOutcome(status).label), safe_cell(message),
-                    report_id or "", _admin_url(base, report_id), existing_id or "", _admin_url(base, existing_id)])
+                yield writer.writerow(csv_row([
+                    number, name, status, str(FileOutcome(status).label), message,
+                    report_id, _admin_url(base, report_id), existing_id, _admin_url(base, existing_id)]))
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-batch-{batch.pk}.csv"'
