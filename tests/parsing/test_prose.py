@@ -68,6 +68,11 @@ def figures(text):
     ("2014年主动公开政府信息1635条。", {"proactive_total": 1635}),
     ("2013年我厅主动公开信息总数共计293条,其中规范性文件公开28条。", {"proactive_total": 293}),
     ("2013年新增主动公开政府信息45条。", {"proactive_total": 45}),
+    # the 其中 of the information made is the proactive total (old-2011-pingtan-county, old-2012-pt-county)
+    ("2012年制作、获取政府信息总数3978条，其中主动公开政府信息2026条，作为依申请公开信息数46条。",
+     {"proactive_total": 2026}),
+    # the 其中 of a proactive count is a part of it (old-2013-pt-zfj)
+    ("2013年度主动公开政府信息37条，其中全文电子化主动公开信息35条。", {"proactive_total": 37}),
     # a plain total under the 主动公开 section heading (old-2017-hebei-jyt)
     ("二、主动公开政府信息情况\n按照《条例》,积极做好主动公开工作。2017年共发布信息1669条,其中政府网站公开"
      "政府信息数774条。", {"proactive_total": 1669}),
@@ -147,6 +152,9 @@ def test_requests_stated_by_kind(text, expected):
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("四、行政复议和诉讼情况\n在依申请公开政府信息中，我局全年办理2件涉及的行政复议事项。", {"review_total": 2}),
+    # what the cases were, between the count and the words (old-2016-hebei-gxt)
+    ("2016年，在依申请公开政府信息中，河北省工业和信息化厅处理3件属维持具体行政行为的行政复议事项。",
+     {"review_total": 3}),
     # a general count before its disclosure part is not the disclosure count
     ("按照政府信息公开要求，全年办理行政复议案件5件，其中涉及政府信息公开的1件。", {}),
 ])
@@ -159,10 +167,22 @@ def test_review_wording_split_over_clauses(text, expected):
     ("2015年累计主动公开政府信息612条，其中通过网站公开300条、政府公报公开312条。", {"proactive_total": 612}),
     ("2015年累计主动公开政府信息612条，其中通过网站公开300条、政府公报公开311条。", {}),
     ("截至2015年底累计主动公开政府信息612条，其中网站公开300条、公报公开312条。", {}),
+    # 累计 after the words, parts straight after it (old-2017-hebei-gxt)
+    ("2017年，我厅网站主动公开政府信息累计947条，工作动态602条，领导活动110条，通知文告170条，"
+     "行政执法50条，统计信息13条，财政财务2条。", {"proactive_total": 947}),
+    ("我厅网站主动公开政府信息累计947条，工作动态602条，领导活动345条。", {}),  # no year: all years'?
 ])
 def test_a_years_cumulative_count_whose_parts_add_up(text, expected):
     figs, _ = prose.extract(text)
     assert {f.code: f.value for f in figs} == expected
+
+
+def test_a_years_cumulative_count_whose_parts_do_not_add_up_is_left_out_with_a_warning():
+    """old-2018-hebei-gxt: 累计357条 whose listed parts add up to 377."""
+    figs, warnings = prose.extract("2018年，我厅网站主动公开政府信息累计357条，概况信息10条，工作动态220条，"
+                                   "通知文告130条，行政执法15条，财政财务2条。")
+    assert figs == []
+    assert [(w.code, w.figures) for w in warnings] == [("prose_parts_disagree", ("proactive_total",))]
 
 
 def test_a_count_over_several_years_is_not_the_years():

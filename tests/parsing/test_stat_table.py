@@ -233,6 +233,24 @@ def test_prose_mentioning_a_row_label_does_not_start_the_table():
     assert figures(text) == {"proactive_total": 1650}
 
 
+def test_prose_row_label_with_its_unit_after_the_number_does_not_start_the_table():
+    """old-2012-pt-county: "其中同意公开答复数17条" in section 三, within a cluster's reach of
+    the jammed 附件1 table: a table prints its unit before the value, so the sentence is no row
+    and the header above the table still makes it two columns."""
+    text = ("对依申请公开的答复总数21条,其中同意公开答复数17条。" + "改进措施。" * 100
+            + "附件1 指标名称计量单位2012年度历年累计主动公开信息数条20263542受理依申请公开信息总数条2121"
+            "对申请的答复数条2121其中:1.同意公开答复数条17172.同意部分公开答复数条223.否决公开答复数条22")
+    figs, warnings = extract(text)
+    got = {f.code: f.value for f in figs}
+    # two columns: the total and its sub-rows add up in both (old.pair_parts)
+    assert {c: got.get(c) for c in ("outcome_total", "granted", "partial", "denied")} == {
+        "outcome_total": 21, "granted": 17, "partial": 2, "denied": 2}
+    assert got["granted_cumulative"] == 17
+    # "20263542" has several readings and no evidence here: named by a warning, not guessed
+    assert "proactive_total" not in {f.code for f in figs}
+    assert ("table_unreadable", ("proactive_total",)) in [(w.code, w.figures) for w in warnings]
+
+
 def test_one_column_run_that_begins_with_the_prose_figure_is_not_trusted():
     """A lost header: "主动公开文件数条740" where the prose says 74 is 74 and a cumulative 0."""
     text = "2016年我局主动公开政府信息74条。附表 主动公开文件数条740 受理政府信息公开申请总数条0"

@@ -82,8 +82,12 @@ PROACTIVE_IN_SECTION = re.compile(rf"(?:全年)?共(?:发布|公开)(?:政府)?�
 # "2015年累计主动公开信息612条，其中…300条、…312条": a year's 累计 whose listed parts add up to
 # it is that year's total (issue 8, item 3); a 累计 "截至…" or "历年" is not.
 PROACTIVE_YEAR_TOTAL = re.compile(
-    rf"(?:今年|本年|全年|(?:19|20)\d\d\s*年(?:度)?)[^。;；,，]{{0,12}}?累计(?:主动)?(?:公开|发布)(?:各类)?(?:政府)?信息"
-    rf"(?:共计|共)?\s*{NUM}")
+    rf"(?:(?P<year>今年|本年|全年|(?:19|20)\d\d\s*年(?:度)?)[^。;；,，]{{0,12}}?累计(?:主动)?(?:公开|发布)(?:各类)?"
+    rf"(?:政府)?信息|主动公开(?:各类)?(?:政府)?信息累计)(?:共计|共)?\s*{NUM}")
+# the year of a "主动公开政府信息累计947条" earlier in its sentence ("2017年，我厅网站…", old-2017-hebei-gxt)
+YEAR_OF_SENTENCE = re.compile(r"今年|本年|全年|(?:19|20)\d\d\s*年(?:度)?")
+# the parts listed after a year's 累计: "，其中…", or straight on ("，工作动态602条，领导活动110条…")
+PARTS_LEAD = re.compile(r"[,，:：\s]*(?:其中[,，:：\s]*)?")
 # "历年累计主动公开政府信息2027条": the 历年累计 figure, evidence for the table's jammed pair.
 PROACTIVE_ALL_YEARS = re.compile(
     rf"历年累计(?:主动)?(?:公开|发布)(?:各类)?(?:政府)?信息(?:共计|共)?\s*{NUM}")
@@ -93,13 +97,14 @@ PROACTIVE_PART = re.compile(r"各|累计|截至|截止|其中")
 
 CASE_COUNT = {
     # "行政复议案件3件", or number first: "收到1份有关政府信息公开行政复议申请" (old-2013-pingtan-zone),
-    # "办理2件…行政复议事项" in a clause the sentence ties to disclosure (issue 8, item 3)
+    # "办理2件…行政复议事项" in a clause the sentence ties to disclosure (issue 8, item 3), with
+    # what the cases were between ("处理3件属维持具体行政行为的行政复议事项", old-2016-hebei-gxt)
     "review_total": (re.compile(rf"{REVIEW}{CASES}(?:共计|共)?\s*{NUM}"),
                      re.compile(rf"{NUM}(?:有关)?(?:政府)?{DISCLOSURE}(?:的)?{REVIEW}"),
-                     re.compile(rf"{NUM}[^,，。;；\d]{{0,8}}?{REVIEW}(?:事项|案件|申请)")),
+                     re.compile(rf"{NUM}[^,，。;；\d]{{0,12}}?{REVIEW}(?:事项|案件|申请)")),
     "litigation_total": (re.compile(rf"{LITIGATION}{CASES}(?:共计|共)?\s*{NUM}"),
                          re.compile(rf"{NUM}(?:有关)?(?:政府)?{DISCLOSURE}(?:的)?{LITIGATION}"),
-                         re.compile(rf"{NUM}[^,，。;；\d]{{0,8}}?{LITIGATION}(?:事项|案件)")),
+                         re.compile(rf"{NUM}[^,，。;；\d]{{0,12}}?{LITIGATION}(?:事项|案件)")),
 }
 # A clause that sets the subject of the clauses after it: "在依申请公开政府信息中，…办理2件…".
 DISCLOSURE_SUBJECT = re.compile(rf"^\s*在[^,，]{{0,20}}?{DISCLOSURE}[^,，]{{0,12}}?(?:中|方面)\s*$")
@@ -142,7 +147,7 @@ def extract(text: str) -> tuple[list[Figure], list[Warning_]]:
         if "行政" in sentence:
             found += _case_figures(text, start, end, warnings, titles)
         if "主动公开" in sentence or "主动公开" in titles.section_at(start):
-            found += _proactive_figures(text, start, end, titles)
+            found += _proactive_figures(text, start, end, titles, warnings)
     if not any(f.code == "requests_received" for f in found):
         found += _request_kinds(text, warnings)
     return _one_per_code(found, warnings), warnings
@@ -313,7 +318,7 @@ def _case_figures(text, start, end, warnings, titles):
     return out
 
 
-def _proactive_figures(text, start, end, titles):
+def _proactive_figures(text, start, end, titles, warnings):
     out = []
     for m in PROACTIVE_ALL_YEARS.finditer(text, start, end):
         out.append(_fig("proactive_total" + CUMULATIVE_SUFFIX, m.group("n"), text, m.start(), m.end(),
@@ -321,23 +326,46 @@ def _proactive_figures(text, start, end, titles):
     for m in PROACTIVE_YEAR_TOTAL.finditer(text, start, end):
         if re.search(r"截至|截止|历年|以来", text[start:m.start()]):
             continue
-        parts_at = text.find("其中", m.end(), end)
-        if parts_at == -1 or not re.fullmatch(r"[,，:：\s]*", text[m.end():parts_at]):
+        if not m.group("year") and not YEAR_OF_SENTENCE.search(text, start, m.start()):
             continue
-        parts = list(PROACTIVE_LISTED_PART.finditer(text, parts_at + 2, end))
-        if len(parts) >= 2 and sum(_number(p.group("n")) for p in parts) == _number(m.group("n")):
+        parts_at = PARTS_LEAD.match(text, m.end()).end()
+        parts = [p for p in PROACTIVE_LISTED_PART.finditer(text, parts_at, end)]
+        if len(parts) < 2:
+            continue
+        listed = sum(_number(p.group("n")) for p in parts)
+        if listed == _number(m.group("n")):
             out.append(_fig("proactive_total", m.group("n"), text, m.start(), parts[-1].end(),
                             "prose.proactive_parts"))
+        else:
+            # a 累计 whose parts do not add up may be this year's or all years': not recorded
+            warnings.append(Warning_(
+                "prose_parts_disagree",
+                f"文字部分称“{m.group(0)}”，但所列分项之和为 {_fmt(listed)}；不能确定是否为本年度数字，未记录",
+                ("proactive_total",)))
     rules = [(PROACTIVE, "prose.proactive")]
     if "主动公开" in titles.section_at(start):
         rules.append((PROACTIVE_IN_SECTION, "prose.proactive_section"))
     for c_start, c_end in _spans(CLAUSE_END, text, start, end):
         for rule, rule_id in rules:
             for m in rule.finditer(text, c_start, c_end):
-                if PROACTIVE_PART.search(text[c_start:m.start()]):
+                if _proactive_part(text, start, c_start, m.start()):
                     continue
                 out.append(_fig("proactive_total", m.group("n"), text, m.start(), m.end(), rule_id))
     return out
+
+
+def _proactive_part(text, sentence_start, clause_start, at) -> bool:
+    """A proactive count that is part of another: of a region (各乡镇…), cumulative, or the
+    其中 of a proactive count stated before it in the sentence ("主动公开政府信息37条，其中全文
+    电子化主动公开信息35条", old-2013-pt-zfj). The 其中 of the information an agency made is
+    the proactive total ("制作、获取政府信息总数3978条，其中主动公开政府信息2026条":
+    old-2011-pingtan-county, old-2012-pt-county)."""
+    part = PROACTIVE_PART.search(text, clause_start, at)
+    if not part:
+        return False
+    if part.group() != "其中" or PROACTIVE_PART.search(text, part.end(), at):
+        return True
+    return bool(PROACTIVE.search(text, sentence_start, clause_start))
 
 
 def _one_per_code(found: list[Figure], warnings: list[Warning_]) -> list[Figure]:

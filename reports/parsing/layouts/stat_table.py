@@ -148,11 +148,18 @@ def _clusters(rows: list[_Row]) -> list[list[_Row]]:
     return out
 
 
-def _table_rows(cluster: list[_Row]) -> list[_Row]:
-    """The cluster from its first row with numbers: a sentence that mentions a row label
-    ("主动公开信息数为1650条") does not start a table."""
-    first = next((i for i, r in enumerate(cluster) if r.tokens), len(cluster))
+def _table_rows(text: str, cluster: list[_Row]) -> list[_Row]:
+    """The cluster from its first table row: a sentence that mentions a row label does not
+    start a table, whether it gives no number or gives one in prose word order, the unit after
+    the number ("其中同意公开答复数17条" in old-2012-pt-county's section 三, 800 characters
+    above its 附件1 table): a table prints the unit in its own column before the value."""
+    first = next((i for i, r in enumerate(cluster) if r.tokens and not _prose_mention(text, r)),
+                 len(cluster))
     return cluster[first:]
+
+
+def _prose_mention(text: str, row: _Row) -> bool:
+    return row.unit is None and bool(_UNIT_RE.match(text, row.tokens[-1].end))
 
 
 def _two_columns(text: str, cluster: list[_Row]) -> bool:
@@ -274,7 +281,7 @@ def extract(text: str, *, prose_figures=(), prior=None) -> tuple[list[Figure], l
     unsure: list[tuple[str, _Reading]] = []
     readings: list[tuple[str, _Reading]] = []
     for cluster in _clusters(rows):
-        cluster = _table_rows(cluster)
+        cluster = _table_rows(text, cluster)
         if not cluster:
             continue
         two = _two_columns(text, cluster)
