@@ -67,3 +67,18 @@ def test_beside_a_standard_table_prose_adds_only_fees_and_case_totals(monkeypatc
         "requests_received": (74, "table"), "review_total": (0, "prose"),
         "litigation_total": (0, "prose"), "fees_yuan": (0, "prose")}
     assert [w.code for w in warnings] == ["prose_disagrees"]
+
+
+def test_prose_does_not_stand_in_for_a_table_row_that_could_not_be_read(monkeypatch):
+    """std-2024-pt-hzs: table 四 '100000000000000' (复议 维持 1 under a 总计 of 0) is left out;
+    the prose's 复议1起 is set aside with a warning, not taken in its place."""
+    from reports.parsing.result import Warning_
+
+    table = [Figure("requests_received", Decimal(28), "本年新收 | 28", 0, 5, "table")]
+    unread = Warning_("split_failed", "表四无法拆分", ("review_total", "litigation_total"))
+    monkeypatch.setattr(layouts.standard, "extract", lambda text: (list(table), [unread]))
+    text = "因依申请公开引发行政复议1起，结果为维持。本年度没有产生信息公开处理费。"
+    out, warnings = layouts.extract("standard_2021", text)
+    assert {f.code: f.value for f in out} == {"requests_received": 28, "fees_yuan": 0}
+    assert [(w.code, w.figures) for w in warnings] == [
+        ("split_failed", ("review_total", "litigation_total")), ("prose_not_used", ("review_total",))]

@@ -39,11 +39,37 @@ def extract(layout: str, text: str, *, prior=None) -> tuple[list[Figure], list[W
         # tables say 受理依申请公开信息总数; the table rules find nothing in true prose.
         table_figs, warnings = stat_table.extract(text, prose_figures=prose_figs, prior=prior)
     fill = None
+    warnings = list(warnings) + list(prose_warnings)
     if layout in STANDARD_LAYOUTS or (layout == "mixed" and _is_standard(table_figs)):
         prose_figs = [f for f in prose_figs if f.code not in PROSE_ONLY_BEFORE_STANDARD]
         if table_figs:
-            fill = PROSE_BESIDE_STANDARD_TABLE
-    return merge(table_figs, prose_figs, list(warnings) + list(prose_warnings), fill=fill)
+            fill = PROSE_BESIDE_STANDARD_TABLE - _unread(warnings)
+            prose_figs = _set_aside(prose_figs, _unread(warnings), warnings)
+    return merge(table_figs, prose_figs, warnings, fill=fill)
+
+
+# Warnings of a table row that is printed but could not be read (layouts/standard.py).
+UNREAD_ROW_WARNINGS = frozenset({"split_failed", "row_unreadable", "split_ambiguous"})
+
+
+def _unread(warnings) -> frozenset[str]:
+    """Codes a template table prints in a row that could not be read: the prose does not stand
+    in for them, since the table may state otherwise (std-2024-pt-hzs: table 四 '100000000000000'
+    has 复议 维持 1 under a 总计 of 0, the prose 复议1起)."""
+    return frozenset(code for w in warnings if w.code in UNREAD_ROW_WARNINGS for code in w.figures)
+
+
+def _set_aside(prose_figs, codes, warnings):
+    kept = []
+    for fig in prose_figs:
+        if fig.code in codes:
+            warnings.append(Warning_(
+                "prose_not_used",
+                f"文字部分称 {fig.code}={_fmt(fig.value)}（“{fig.evidence[:40]}”），但表格中该行无法读取；"
+                f"未采用，请核对", (fig.code,)))
+        else:
+            kept.append(fig)
+    return kept
 
 
 def _is_standard(figs) -> bool:

@@ -207,10 +207,18 @@ def _read_table(text: str, work: str, start: int, end: int):
         if i + 1 < len(rows):
             seg_end = rows[i + 1].label_start
         else:
-            # the last row runs to the next section heading after its first digit (a decoder
-            # may repeat the "四、结转下年度继续办理" label cell before the numbers)
-            digit = _DIGIT.search(work, row.key_end, end)
-            m = _SECTION_END.search(work, digit.start(), end) if digit else None
+            # the last row runs to the next section heading; a decoder may repeat the
+            # "四、结转下年度继续办理" label cell before the numbers, which does not end it
+            # (std-2020-hebei-gxt: a row left blank is followed by "四、政府信息公开行政复议、
+            # 行政诉讼情况2020年…", whose year is no cell)
+            m = _SECTION_END.search(work, row.key_end, end)
+            while m and ROW_RES[row.spec.code].match(work, _skip_blank(work, m.end())):
+                m = _SECTION_END.search(work, m.end(), end)
+            digit = _DIGIT.search(work, row.key_end, m.start() if m else end)
+            if digit:
+                # after its first number the row ends at any heading, a repeat of its label
+                # included (a PDF line printed twice, drv-pdf-html-std-2023-pt-zone)
+                m = _SECTION_END.search(work, digit.start(), end)
             seg_end = m.start() if m else end
         row.seg_start = row.key_end
         row.segment = work[row.key_end:seg_end]
@@ -251,6 +259,12 @@ def _read_table(text: str, work: str, start: int, end: int):
                    default=rows[-1].key_end)
     _review_figures(text, work, last_end, end, figures, warnings, grid)
     return figures, warnings
+
+
+def _skip_blank(work: str, pos: int) -> int:
+    while pos < len(work) and work[pos] in " \t\n|":
+        pos += 1
+    return pos
 
 
 _BARE_NUMBERS = re.compile(r"(?m)^[ \t|]*\d+(?:[ \t|]+\d+)+[ \t|]*$")
