@@ -30,7 +30,9 @@ _YEAR = r"(?:19|20)\d\d"
 _HEADER_LINE = re.compile(r"^(标题|发布时间|发布日期|文号|发布机构|栏目|原文链接|本地目录|来源|时间|索引号|"
                           r"主题分类|发文日期|成文日期|页面链接与图片详见)\s*[:：]")
 _BODY_MARK = re.compile(r"^=+\s*正文\s*=+$")
-_BREADCRUMB = re.compile(r"^\s*(当前位置|您现在的位置|你的位置|您的位置)\s*[:：]")
+# A site's breadcrumb ("当前位置：首页>…>政府信息公开年报", "首页 > 政务公开 > 政府信息公开年报")
+# names the column, not the report.
+_BREADCRUMB = re.compile(r"^\s*(?:(?:当前位置|您现在的位置|你的位置|您的位置)\s*[:：]|首页\s*[>＞»/|])")
 
 # What an agency name ends with (longest first where they overlap).
 _AGENCY_END = re.compile(
@@ -95,6 +97,7 @@ def split_header(text: str) -> tuple[dict[str, str], str]:
     lines = text.split("\n")
     fields: dict[str, str] = {}
     body_start = 0
+    first_field = None
     for i, line in enumerate(lines[:15]):
         stripped = line.strip()
         if _BODY_MARK.match(stripped):
@@ -104,9 +107,12 @@ def split_header(text: str) -> tuple[dict[str, str], str]:
         if m:
             fields.setdefault(m.group(1), stripped[m.end():].strip())
             body_start = i + 1
+            first_field = i if first_field is None else first_field
         elif stripped and fields:
             break
-    return fields, "\n".join(lines[body_start:])
+    # a page's own lines above its 发布时间 line (breadcrumb, title) stay in the body
+    # (drv-docx-html-std-2023-pt-zone: the title sits above "发布时间：… 来源：…")
+    return fields, "\n".join(lines[:first_field or 0] + lines[body_start:])
 
 
 def report_year(text: str) -> int | None:
@@ -157,12 +163,20 @@ def _title(fields: dict[str, str], body: str) -> tuple[str | None, str | None]:
         return fields["标题"], None
     prev = None
     seen = 0
-    for line in body.split("\n"):
+    lines = []  # the first seven lines that are neither blank nor a breadcrumb
+    for line in body.split("\n", 200):
         line = line.strip()
-        if not line or _BREADCRUMB.match(line):
-            continue
+        if line and not _BREADCRUMB.match(line):
+            lines.append(line)
+            if len(lines) == 7:
+                break
+    for i, line in enumerate(lines):
         seen += 1
         head = line[:80]
+        if not _REPORT_WORDS.search(head) and i + 1 < len(lines) and len(lines[i + 1]) <= 10 \
+                and re.search(r"信息公开|政务公开", head) and _REPORT_WORDS.search(head + lines[i + 1]):
+            # a title wrapped by the page width ("…工作年度报" / "告", drv-pdf-html-std-2023-pt-zone)
+            head = (head + lines[i + 1])[:80]
         m = _REPORT_WORDS.search(head)
         if m and re.search(r"信息公开|政务公开|年度报告|年报", head[:m.end()]) \
                 and not re.search(r"[,，。;；!！?？]", head[:m.end()]):  # a title is not a sentence

@@ -21,7 +21,6 @@ from tests.conftest import CORPUS_DIR
 
 TRUTHS = sorted(CORPUS_DIR.rglob("*.json"))
 
-_BASELINE = "held-out baseline, before the rules were changed for it (see the following commits)"
 _SFJ_TEMPLATE = ("附表 of a template no other corpus report prints (办结 / 同意提供 / 拒绝提供 / 信息不存在): "
                  "its labels are not in the vocabulary")
 _TABLE4_CONTRADICTS = ("table 四 '100000000000000' puts 复议 维持 1 under a 总计 of 0; left out (split_failed), "
@@ -33,7 +32,6 @@ KNOWN_MISSING: dict[str, dict[str, str]] = {
                                               "not certain to be the year's figure (prose_parts_disagree)"},
     "std-2021-pt-htp": {"outcome_total": "'(七)总计1000000' puts 自然人 1 under a 总计 of 0: the row does "
                                          "not add up (split_failed)"},
-    "drv-pdf-html-std-2023-pt-zone": {"denied": _BASELINE},
     "std-2024-pt-hzs": {code: _TABLE4_CONTRADICTS for code in
                         ("review_total", "review_corrected", "litigation_total", "litigation_corrected")},
 }

@@ -396,6 +396,22 @@ def test_pdf_cell_ordinal_goes_back_in_front_of_its_label(cell, expected):
     assert cell_text(cell) == expected
 
 
+def test_pdf_sliver_row_under_a_merged_cell_border_is_not_a_second_row():
+    """A merged cell's border that is no row border cuts a thin row whose every text belongs to
+    the cells of the row above (drv-pdf-html-std-2023-pt-zone): the row is printed once."""
+    name = "drv-pdf-html-std-2023-pt-zone.pdf"
+    text = extract_text((CORPUS_DIR / "heldout" / name).read_bytes(), filename=name).text
+    assert text.count("8.属于行政查询事项 | 2 | 0 | 0 | 0 | 0 | 0 | 2") == 1
+    assert text.count("四、结转下年度继续办理 | 0 | 0") == 1
+
+
+def test_pdf_title_digits_set_lower_stay_on_their_line():
+    """A 24pt title's Latin digits sit 5pt below its CJK characters: one line, not two."""
+    name = "drv-pdf-html-std-2023-pt-zone.pdf"
+    text = extract_text((CORPUS_DIR / "heldout" / name).read_bytes(), filename=name).text
+    assert "平潭综合实验区2023年度政府信息公开工作年度报" in text
+
+
 def test_pdf_cell_ordinals_in_the_derived_pages():
     assert " | 3.其他 | 1 | 1 | 0 | 0 | 0 | 0 | 2" in _pdf_text("drv-pdf-html-2024-pingtan.pdf")
     assert "8.属于⾏政查询事项 | 1 | 0" in _pdf_text("drv-pdf-html-2021-pingtan.pdf")

@@ -329,7 +329,6 @@ KNOWN_GAPS: dict[str, set[str]] = {
     "std-2020-hebei-gxt": {"review_total", "litigation_total"},
     # "(七)总计1000000": 自然人 1 under a 总计 of 0, the row does not add up (split_failed)
     "std-2021-pt-htp": {"outcome_total"},
-    "drv-pdf-html-std-2023-pt-zone": {"denied"},  # held-out baseline
     # table 四 "100000000000000": 复议 维持 1 under a 总计 of 0 (split_failed)
     "std-2024-pt-hzs": {"review_total", "review_corrected", "litigation_total", "litigation_corrected"},
 }

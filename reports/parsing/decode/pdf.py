@@ -32,6 +32,10 @@ _PAGE_NUMBER = re.compile(r"^[-—–\s]*\d{1,3}[-—–\s]*$|^第\s*\d+\s*页(\
 # "其他3.", "同意部分公开答复数2."): the PDF centres the number on the cell's lines.
 _ORDINAL_INSIDE = re.compile(r"(?<=[\u4e00-\u9fff\u2e80-\u2fdf])(\d{1,2}[.、])(?![\d])")
 _ORDINAL_FIRST = re.compile(r"^(?:其中[:：])?(?:\d{1,2}[.、]|[(（]\d{1,2}[)）]|[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
+# How far apart (points) the tops of characters on one line may be: a title's Latin digits sit
+# lower than its CJK characters (24pt Chromium title: 5.2pt; drv-pdf-html-std-2023-pt-zone put
+# "2023" on a line of its own); body lines are 15pt or more apart.
+LINE_TOLERANCE = 6
 # How close (points) a horizontal rule must be to where vertical rules end to close them.
 _EDGE_TOLERANCE = 3.0
 
@@ -92,7 +96,7 @@ def _page_text(page) -> str:
         return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
     rest = page.filter(outside) if boxes else page
-    for line in rest.extract_text_lines(layout=False, strip=True):
+    for line in rest.extract_text_lines(layout=False, strip=True, y_tolerance=LINE_TOLERANCE):
         text = line["text"].strip()
         if text and not _PAGE_NUMBER.match(text):
             items.append((line["top"], line["x0"], text))
@@ -154,6 +158,7 @@ def table_rows(table) -> list[tuple[float, str]]:
                 ys = (bbox[1], bbox[3])
         row_y.append(ys)
     out = []
+    previous: set = set()
     for r, (row, row_texts) in enumerate(zip(rows, texts)):
         if row_y[r] is None:
             continue
@@ -183,6 +188,13 @@ def table_rows(table) -> list[tuple[float, str]]:
         joined = CELL_SEPARATOR.join(line)
         if not any(line) or (out and len(line) == 1 and out[-1][1] == joined):
             continue  # empty, or the same full-width cell again in the next row it spans
+        shown = {s for s, t in zip(sources, line) if t}
+        if out and shown <= previous:
+            # a sliver row cut off by a merged cell's border that is not a row border: every
+            # text in it belongs to cells the row above showed already (drv-pdf-html-std-2023-
+            # pt-zone: "8.属于行政查询事项 | 2 | … | 2" twice)
+            continue
+        previous = shown
         out.append((row_y[r][0], joined))
     return out
 
