@@ -31,7 +31,10 @@ def _sources() -> tuple[tuple[Path, str, str], ...]:
 
     found = []
     for path in sorted(CORPUS_DIR.rglob("*.txt")):
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue  # a GB18030 or Big5 corpus file (heldout/drv-*): renamed only in UTF-8 texts
         agency = parse_report(path.read_bytes(), filename=path.name).metadata.agency
         if not agency or len(agency) < 3:
             continue
