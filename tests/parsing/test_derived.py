@@ -35,9 +35,12 @@ def test_derived_file_gives_the_figures_of_its_page(derived, gazetteer):
     page = _parse(_source(derived), gazetteer)
     other = _parse(derived, gazetteer)
     assert other.metrics == page.metrics
-    meta, page_meta = other.metadata, page.metadata
-    assert (meta.agency, meta.year, meta.province, meta.city, meta.county) == (
-        page_meta.agency, page_meta.year, page_meta.province, page_meta.city, page_meta.county)
+    assert _place(other) == _place(page)
+
+
+def _place(result):
+    meta = result.metadata
+    return meta.agency, meta.year, meta.province, meta.city, meta.county
 
 
 def test_every_derived_file_has_its_page():
@@ -66,9 +69,7 @@ def test_held_out_derived_file_gives_the_figures_of_its_original(derived, gazett
     other = _parse(derived, gazetteer)
     core = {c: v for c, v in other.metrics.items() if c in CORE_CODES}
     assert core == {c: v for c, v in original.metrics.items() if c in CORE_CODES}
-    meta, orig = other.metadata, original.metadata
-    assert (meta.agency, meta.year, meta.province, meta.city, meta.county) == (
-        orig.agency, orig.year, orig.province, orig.city, orig.county)
+    assert _place(other) == _place(original)
 
 
 def test_every_held_out_derived_file_has_its_original():
