@@ -9,8 +9,9 @@ so a file is accounted for exactly once:
 - a worker killed mid-chunk rolls back; its claim lapses after REPORT_IMPORT_LEASE_SECONDS and
   another task takes the chunk up again (a worker that starts queues one for every open batch);
 - a cancelled batch marks its pending files cancelled; a worker holding one of them drops it;
-- each task hands over to a new one after REPORT_IMPORT_SLICE_SECONDS, so a worker told to stop
-  (SIGTERM) stops within a chunk or two, its batch still queued.
+- each task hands over to a new one after REPORT_IMPORT_SLICE_SECONDS, and a worker told to stop
+  (SIGTERM; `stop_requested` is set by reports' db_worker) ends its task after the current chunk,
+  its batch still queued.
 The stored uploads are deleted once their batch is over; originals live on under reports/.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ import hashlib
 import logging
 import math
 import posixpath
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -37,6 +39,11 @@ from reports import ingest, originals
 from reports.models import FileOutcome, ImportBatch, ImportFile
 
 log = logging.getLogger(__name__)
+
+# Set by the worker's SIGTERM/SIGINT handler (reports/management/commands/db_worker.py): the
+# running slice ends after its current chunk instead of at its deadline, which on a fast machine
+# could be hundreds of files later.
+stop_requested = threading.Event()
 
 State = ImportBatch.State
 OPEN = (State.QUEUED, State.RUNNING)
@@ -133,7 +140,7 @@ def run_slice(batch_id: int, *, token: str, budget: float | None = None) -> Slic
             break
         _work(rows, context, override, token)
         done += len(rows)
-        if time.monotonic() > deadline:
+        if time.monotonic() > deadline or stop_requested.is_set():
             break
     return _wrap_up(batch, done)
 

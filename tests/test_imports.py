@@ -143,6 +143,30 @@ def test_a_slice_hands_over_when_its_time_is_up(settings, queued):
     assert batch.state == ImportBatch.State.FINISHED
 
 
+def test_a_worker_told_to_stop_ends_its_slice_after_the_current_chunk(settings, queued):
+    settings.REPORT_IMPORT_CHUNK = 1
+    batch = imports.create_batch([corpus(OLD_2016), corpus(STD_2022)])
+    imports.stop_requested.set()
+    try:
+        result = imports.run_slice(batch.pk, token="t", budget=600)
+    finally:
+        imports.stop_requested.clear()
+    assert result == imports.SliceResult(files=1, more=True)  # the rest stays queued for the next worker
+
+
+def test_the_worker_command_signals_a_stop_to_the_running_slice():
+    from reports.management.commands.db_worker import Worker
+
+    worker = Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                    max_tasks=None, worker_id="w", excluded_queue_names=[])
+    worker.running_task = True  # inside a task: the worker finishes it rather than exiting
+    try:
+        worker.shutdown(15, None)
+        assert imports.stop_requested.is_set() and not worker.running
+    finally:
+        imports.stop_requested.clear()
+
+
 def test_cancel_marks_pending_files_and_a_worker_drops_what_it_held(settings, queued, admin_user):
     settings.REPORT_IMPORT_CHUNK = 1
     batch = imports.create_batch([corpus(OLD_2016), corpus(STD_2022), corpus(PDF)])
