@@ -17,6 +17,7 @@ from agencies.models import Region
 from reports import queries
 from reports.completeness import LEVELS, Completeness, MatrixPaginator, Selection, regions_at
 from reports.coverage_cells import count_cells, matrix_cells
+from reports.exports import Echo
 from reports.filters import CheckboxFlag, is_staff
 from reports.models import Report
 from reports.spreadsheet import safe_row
@@ -327,10 +328,6 @@ AGENCY_COLUMNS = (
 def agencies_csv(matrix, links):
     """One line per agency and year with a state: every agency of the selection (all pages),
     streamed from the database in chunks."""
-
-    class Echo:
-        def write(self, value):
-            return value
 
     def lines():
         writer = csv.writer(Echo())

@@ -75,6 +75,8 @@ def csv_row(values):
 
 
 class Echo:
+    """A file-like sink for csv.writer: writerow() returns the line, for streamed responses."""
+
     def write(self, value):
         return value
 

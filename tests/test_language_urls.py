@@ -49,3 +49,8 @@ def test_zh_prefix_is_not_a_second_address(client):
 def test_admin_in_both_languages(admin_client):
     assert "站点管理" in admin_client.get("/admin/").content.decode()
     assert "Site administration" in admin_client.get("/en/admin/").content.decode()
+
+
+def test_the_navigation_names_each_list_in_the_plural_in_english(client):
+    nav = re.search(r"<nav>(.*?)</nav>", client.get("/en/methodology/").content.decode(), re.S)
+    assert nav and ">Agencies</a>" in nav.group(1) and ">Agency</a>" not in nav.group(1)
