@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from agencies.models import Agency, AgencyAlias, Region, ReportingExpectation
 from agencies.names import normalize_name
 from agencies.resolve import find_agencies, infer_level, region_by_code, regions_named
+from agencies.signals import bulk_written
 from reports.parsing.decode import UnreadableDocument, decode_bytes
 from reports.timeliness import FIRST_YEAR
 
@@ -311,6 +312,12 @@ class _Plan:
                 expectation.updated_at = now  # auto_now is not applied by bulk_update
             ReportingExpectation.objects.bulk_update(
                 self.changed_expectations, ["first_year", "last_year", "updated_by", "updated_at"])
+            # Agencies that had no region now have one; expectations add or end expected years.
+            bulk_written.send(
+                sender=ReportingExpectation,
+                agencies=[e.agency_id for e in self.new_expectations + self.changed_expectations]
+                + [a.pk for a in self.filled],
+                regions=[None] if self.filled else [])
 
     def _region(self, code, name) -> Region | None:
         if not code and not name:

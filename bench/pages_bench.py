@@ -38,6 +38,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from agencies.models import Agency, Region  # noqa: E402
 from reports.models import Figure, Report, ReportMetrics, Status  # noqa: E402
+from reports import coverage_counts  # noqa: E402
 from reports.summary import refresh_metrics  # noqa: E402
 
 REPORTS = 50_000
@@ -168,8 +169,10 @@ def fill(rng):
                                     parsed_value=value, removed=rng.random() < 0.002))
         Figure.objects.bulk_create(batch, batch_size=5000)
         count = len(batch)
-    # The COPY and bulk_create above bypass the writers: summarise every report in one statement.
+    # The COPY and bulk_create above bypass the writers: summarise every report in one statement,
+    # and count /coverage/'s states anew.
     refresh_metrics(None)
+    coverage_counts.rebuild()
     return len(reports), count
 
 

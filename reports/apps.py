@@ -8,3 +8,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from reports import checks  # noqa: F401  (registers system checks)
+        from reports import coverage_signals
+
+        coverage_signals.connect()

@@ -164,7 +164,7 @@ def _state_sql(year: int, today: date) -> tuple[str, list]:
 
 def _agencies(selection: Selection):
     return selection.agencies().order_by().values(
-        aid=F("pk"), gkey=group_key(selection.level),
+        aid=F("pk"), aregion=F("region_id"), gkey=group_key(selection.level),
         gov=Case(When(expectation__government=True, then=Value(1)), When(expectation__government=False, then=Value(0)),
                  When(government(), then=Value(1)), default=Value(0), output_field=IntegerField()),
         efirst=F("expectation__first_year"), elast=F("expectation__last_year"),
@@ -222,8 +222,10 @@ class Completeness:
     fetch() reads a page and the total in one query; count() is a query of its own, for
     MatrixPaginator's rare path (a page past the end); iter_rows() streams every row."""
 
-    def __init__(self, reports, selection: Selection):
-        self.reports, self.selection = reports, selection
+    def __init__(self, reports, selection: Selection, *, audience: int | None = None):
+        # With the audience the reports are visible to, counts come from the rollup
+        # (reports/coverage_counts.py) for the years it covers.
+        self.reports, self.selection, self.audience = reports, selection, audience
 
     @cached_property
     def table(self) -> tuple[str, list]:
@@ -235,6 +237,14 @@ class Completeness:
         "agencies" counts the agencies expected or reporting that year; the key None holds the
         agencies above the level (or without region). Groups without any agency are absent.
         """
+        from reports import coverage_counts
+
+        if self.audience is not None and coverage_counts.covers(self.selection.years, self.selection.today):
+            return coverage_counts.region_counts(self.selection, self.audience)
+        return self.live_region_counts()
+
+    def live_region_counts(self) -> dict:
+        """region_counts() from the reports themselves (years the rollup does not cover)."""
         inner, params = self.table
         sums = []
         for year in self.selection.years:

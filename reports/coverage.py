@@ -19,7 +19,7 @@ from reports.completeness import LEVELS, Completeness, MatrixPaginator, Selectio
 from reports.coverage_cells import count_cells, matrix_cells
 from reports.exports import Echo
 from reports.filters import CheckboxFlag, is_staff
-from reports.models import Report
+from reports.models import CoverageCount, Report
 from reports.spreadsheet import safe_row
 from reports.timeliness import (
     FIRST_YEAR, PUBLISHED_STATES, STATE_HELP, STATE_LABELS, WRONG_TEMPLATE, WRONG_TEMPLATE_HELP,
@@ -28,6 +28,10 @@ from reports.timeliness import (
 from reports.urlstate import url_with
 
 PER_PAGE = 50
+# Agencies a page lists inline. The matrix is pivoted per request from the reports of the
+# agencies in the selection, so its cost grows with them; above this many (a whole country, a
+# large province) the page asks for a region instead, and the CSV lists them all.
+MATRIX_LIMIT = 3000
 MAX_YEARS = 20
 DEFAULT_YEARS = 5
 FORMATS = (("html", "HTML"), ("csv", "CSV"), ("json", "JSON"))
@@ -38,6 +42,7 @@ LEVEL_CHOICES = (("province", gettext_lazy("省级")), ("prefecture", gettext_la
 PARAMETERS = ("region", "own", "level", "year__gte", "year__lte", "state", "table", "format", "page")
 DEPTH = {None: 0, "province": 1, "prefecture": 2, "county": 3}
 SLOT = 987654321
+PUBLISHED_SLUGS = tuple(s.slug for s in PUBLISHED_STATES)
 
 
 STATE_CHOICES = (("", gettext_lazy("全部")),) + tuple((s.slug, STATE_LABELS[s]) for s in State) + (
@@ -108,21 +113,27 @@ def coverage(request):
                           state=data["state"] or None, today=timezone.localdate(), own=data["own"])
     states = [s for s in State if staff or s != State.WAITING]
     links = Links(request, staff=staff)
-    matrix = Completeness(visible, selection)
+    audience = CoverageCount.Audience.STAFF if staff else CoverageCount.Audience.PUBLIC
+    matrix = Completeness(visible, selection, audience=audience)
     if data["format"] == "csv" and data["table"] == "agencies":
         return agencies_csv(matrix, links)
     regions = region_table(selection, matrix.region_counts(), states, links)
     if data["format"] == "csv":
         return regions_csv(regions, selection, states)
-    page = MatrixPaginator(matrix, PER_PAGE).get_page(request.GET.get("page"))
-    rows = [matrix_row(row, selection, links) for row in page.object_list]
+    # The most agencies expected or reporting in one year: at least as many rows as the matrix.
+    agencies = max((cell["agencies"] for cell in regions["total"]), default=0)
+    if agencies > MATRIX_LIMIT:
+        page, rows = None, []
+    else:
+        page = MatrixPaginator(matrix, PER_PAGE).get_page(request.GET.get("page"))
+        rows = [matrix_row(row, selection, links) for row in page.object_list]
     if data["format"] == "json":
-        return coverage_json(request, selection, regions, states, page, rows)
+        return coverage_json(request, selection, regions, states, page, rows, agencies=agencies)
     return render(request, "reports/coverage.html", {
         "form": form, "data": data, "selection": selection, "staff": staff,
         "years": selection.years, "states": [_legend(s) for s in states],
         "wrong_template": {"slug": WRONG_TEMPLATE, "label": WRONG_TEMPLATE_LABEL, "help": WRONG_TEMPLATE_HELP},
-        "regions": regions, "page": page, "rows": rows,
+        "regions": regions, "page": page, "rows": rows, "agencies_shown": agencies, "matrix_limit": MATRIX_LIMIT,
         "level_label": dict(LEVEL_CHOICES).get(selection.level, ""),
         "trail": trail(selection, links), "total_name": total_name(selection),
         "levels": level_choices(selection.region),
@@ -154,19 +165,28 @@ class Links:
         self.list_path = reverse("reports:list")
         # Reversed once with a stand-in id, not once per cell.
         self.report_path = reverse("reports:detail", args=[SLOT])
+        self._patterns = {}
 
     def region(self, code, *, own=False):
         """This page narrowed to a region (`own`: to the agencies of the region itself)."""
-        return url_with(self.params, {"region": code, "own": 1 if own else None, "level": None,
-                                      "format": None, "table": None})
+        return self._pattern(code, own, "region", {})
 
     def counts(self, code, *, own=False):
         """f(year, state) -> this page narrowed to the region, that year and the agencies in that
-        state. One url_with per region, not per count: a page has hundreds of counts."""
-        pattern = url_with(self.params, {"region": code, "own": 1 if own else None, "level": None,
-                                         "format": None, "table": None,
-                                         "year__gte": "YEAR", "year__lte": "YEAR", "state": "STATE"})
+        state. The query string is built once per page; each link fills in its region, year and
+        state (a country page by prefecture has 450 rows and thousands of counts)."""
+        pattern = self._pattern(code, own, "counts", {"year__gte": "YEAR", "year__lte": "YEAR", "state": "STATE"})
         return lambda year, state: pattern.replace("YEAR", str(year)).replace("STATE", state) + "#agencies"
+
+    def _pattern(self, code, own, kind, extra):
+        if code is None:  # the region parameter goes: no pattern to fill
+            return url_with(self.params, {"region": None, "own": 1 if own else None, "level": None,
+                                          "format": None, "table": None, **extra})
+        key = (kind, own)
+        if key not in self._patterns:
+            self._patterns[key] = url_with(self.params, {"region": "REGION", "own": 1 if own else None, "level": None,
+                                                         "format": None, "table": None, **extra})
+        return self._patterns[key].replace("REGION", code)
 
     def report(self, report_id, *, absolute=False):
         path = self.report_path.replace(str(SLOT), str(report_id))
@@ -202,6 +222,7 @@ def region_table(selection, counts, states, links) -> dict:
     """Rows of the counts table: each region at the level (agencies above it in one row of its
     own), then the total of the selection. One entry per year: counts per state."""
     names = ["agencies", *(s.slug for s in states), WRONG_TEMPLATE]
+    chip_states = [(s.slug, s.label) for s in states]
 
     def per_year(found):
         return [{"year": y, **{n: (found or {}).get(y, {}).get(n, 0) for n in names}} for y in selection.years]
@@ -224,7 +245,7 @@ def region_table(selection, counts, states, links) -> dict:
     for row in rows + [{"years": total, "code": here.code if here else "", "own": selection.own}]:
         link = links.counts(row.get("code") or None, own=row.get("own", False))
         for cell in row["years"]:
-            _cell_links(cell, states, link)
+            _cell_links(cell, chip_states, link)
         row["cells_html"] = count_cells(row["years"], wrong_label=texts(get_language())["wrong_label"])
     return {"rows": rows if selection.level else [], "total": total, "names": names,
             "total_html": count_cells(total, wrong_label=texts(get_language())["wrong_label"])}
@@ -241,11 +262,11 @@ def total_name(selection) -> str:
 def _cell_links(cell, states, link):
     """The chips of one count cell: each state with its count, share and a link to the agencies."""
     n = cell["agencies"]
-    cell["published"] = sum(cell.get(s.slug, 0) for s in PUBLISHED_STATES)
+    cell["published"] = sum(cell.get(slug, 0) for slug in PUBLISHED_SLUGS)
     cell["chips"] = [{
-        "slug": s.slug, "label": s.label, "n": cell[s.slug], "share": 100 * cell[s.slug] / n if n else 0,
-        "url": link(cell["year"], s.slug),
-    } for s in states if cell.get(s.slug)]
+        "slug": slug, "label": label, "n": cell[slug], "share": 100 * cell[slug] / n if n else 0,
+        "url": link(cell["year"], slug),
+    } for slug, label in states if cell.get(slug)]
     if cell.get(WRONG_TEMPLATE):
         cell["wrong"] = {"n": cell[WRONG_TEMPLATE], "url": link(cell["year"], WRONG_TEMPLATE)}
 
@@ -350,7 +371,7 @@ def agencies_csv(matrix, links):
     return response
 
 
-def coverage_json(request, selection, regions, states, page, rows):
+def coverage_json(request, selection, regions, states, page, rows, *, agencies):
     """The page as JSON: the counts table and the agency rows of the page shown."""
     def counts(cell):
         return {"year": cell["year"], "agencies": cell["agencies"], **{s.slug: cell[s.slug] for s in states},
@@ -367,9 +388,13 @@ def coverage_json(request, selection, regions, states, page, rows):
         "regions": [{"code": r["code"], "name": r["name"], "level": r["level"], "own": r.get("own", False),
                      "years": [counts(c) for c in r["years"]]} for r in regions["rows"]],
         "total": [counts(c) for c in regions["total"]],
+        # "listed": false when the selection has more agencies than a page lists (MATRIX_LIMIT):
+        # no rows then; choose a region, or take the agencies CSV.
         "agencies": {
-            "count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages,
-            "per_page": PER_PAGE,
+            "listed": page is not None, "limit": MATRIX_LIMIT,
+            "count": page.paginator.count if page is not None else None,
+            "page": page.number if page is not None else None,
+            "pages": page.paginator.num_pages if page is not None else None, "per_page": PER_PAGE,
             "rows": [{
                 "id": r["id"], "name": r["name"], "region_code": r["region_code"], "region": r["region_path"],
                 "years": [{

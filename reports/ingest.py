@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from agencies.divisions import default_gazetteer
 from agencies.names import normalize_name
 from agencies.resolve import adopt_region, create_agencies, find_agencies, resolve_region
-from reports import archive, crossyear, issued, originals
+from reports import archive, coverage_counts, crossyear, issued, originals
 from reports.models import FileOutcome, Figure, Finding, Report, ReportEvent, Status
 from reports.offsets import compress as compress_offsets
 from reports.parse_rows import figure_rows, new_findings, warning_dict
@@ -395,7 +395,8 @@ def _write(items: list[Item], context: Context, current: dict, *, claim) -> None
             items = [i for i in items if i.key in kept]
         new: list[Report] = []
         try:
-            with transaction.atomic():
+            # The chunk's /coverage/ recount runs once, after its reports (coverage_counts.py).
+            with transaction.atomic(), coverage_counts.deferred():
                 _write_reports(items, context, current, new)
                 if context.dry_run:
                     raise _Rollback

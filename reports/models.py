@@ -426,3 +426,47 @@ class ImportFile(models.Model):
                 if rest[:1] in ("：", ":"):
                     return rest[1:].lstrip()
         return self.message
+
+
+class CoverageCount(models.Model):
+    """A rollup of /coverage/: how many agencies of one region (the agency's own region; None:
+    agencies without one) were in each state for a year, as an audience sees them.
+
+    Kept exact by reports/coverage_counts.py, which recomputes a region's rows whenever a
+    report, agency or reporting expectation of it changes (signals, in the writer's
+    transaction), and rebuilt by `manage.py rebuild_coverage_counts`. Region counts then read
+    a few thousand rows instead of pivoting every report of the years shown (bench/pages_bench.py).
+    An expected report that is absent is stored as MISSING; the page turns it into "not yet due"
+    while its deadline, which `government` decides, has not passed.
+    """
+
+    class Audience(models.IntegerChoices):
+        PUBLIC = 0, _("公众（仅已发布报告）")
+        STAFF = 1, _("工作人员（含审核中的报告）")
+
+    class Grain(models.IntegerChoices):
+        # The agencies of `region` itself; or, summed from those rows, of every region in the
+        # prefecture-level or province-level group `region` (a country's or a province's page
+        # then reads a few dozen rows a year, however many counties report).
+        REGION = 0, _("本区划")
+        PREFECTURE = 1, _("地级汇总")
+        PROVINCE = 2, _("省级汇总")
+
+    grain = models.PositiveSmallIntegerField(choices=Grain.choices, default=Grain.REGION)
+    region = models.ForeignKey(
+        "agencies.Region", null=True, on_delete=models.CASCADE, related_name="+", db_index=False,
+    )
+    year = models.PositiveSmallIntegerField()
+    audience = models.PositiveSmallIntegerField(choices=Audience.choices)
+    state = models.PositiveSmallIntegerField()  # reports.timeliness.State
+    government = models.BooleanField()
+    wrong_template = models.BooleanField()
+    agencies = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("发布情况统计")
+        verbose_name_plural = _("发布情况统计")
+        indexes = [
+            models.Index(fields=["audience", "grain", "year", "region"], name="coveragecount_lookup_idx"),
+            models.Index(fields=["grain", "region", "year"], name="coveragecount_region_idx"),
+        ]

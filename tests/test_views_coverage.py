@@ -201,3 +201,18 @@ def test_the_row_of_a_region_own_agencies_links_to_them_only(client, data):
     payload = json.loads(client.get(URL, {"own": "1", "format": "json", "year__gte": 2022,
                                           "year__lte": 2022}).content)
     assert payload["agencies"]["count"] == 0  # every agency here has a region
+
+
+def test_a_selection_with_more_agencies_than_a_page_lists_asks_for_a_region(client, data, monkeypatch):
+    monkeypatch.setattr("reports.coverage.MATRIX_LIMIT", 1)
+    html = client.get(URL, {"year__gte": 2021, "year__lte": 2022}).content.decode()
+    assert "超过逐一列出的上限（1 个）" in html and "平潭县教育局" not in html
+    assert "福建省" in html  # the counts still lead on to each province
+    payload = json.loads(client.get(URL, {"year__gte": 2021, "year__lte": 2022, "format": "json"}).content)
+    assert payload["agencies"]["listed"] is False and payload["agencies"]["rows"] == []
+    assert payload["total"][0]["agencies"] == 2
+    # The agencies CSV still lists every agency of the selection.
+    lines = client.get(URL, {"year__gte": 2021, "year__lte": 2022, "format": "csv", "table": "agencies"})
+    assert "平潭县教育局" in b"".join(lines.streaming_content).decode("utf-8-sig")
+    html = client.get(URL, {"year__gte": 2021, "year__lte": 2022, "region": "350128"}).content.decode()
+    assert "平潭县教育局" in html  # one agency: listed

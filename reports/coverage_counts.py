@@ -1,0 +1,293 @@
+"""The /coverage/ rollup (CoverageCount): per region, year and audience, how many agencies were in
+each state, kept exact as reports, agencies and expectations change.
+
+Why: counting states per request pivots every report of the years shown and the two before; for
+the whole country that grows with the data (250 ms at 50,000 reports, bench/pages_bench.py).
+The rollup holds a few rows per region and year, whatever the number of reports.
+
+How it stays exact: a region's rows are recomputed from scratch with the very SQL the page used
+to run (reports/completeness.py per_agency_sql, restricted to the agencies of those regions), in
+the writer's transaction. Signals on Report, Agency and ReportingExpectation mark what changed
+(the region and the years whose state a change can move: a report's year and the LOOKBACK_YEARS
+after it, which it makes expected); bulk writers mark explicitly. Inside `deferred()` (an import
+chunk) marks are collected and the regions recomputed once at the end of the block.
+
+Years: FIRST_YEAR to the current calendar year (`horizon()`); a page that shows a later year
+counts live. Run `manage.py rebuild_coverage_counts` after loading data around the writers, and
+once at the start of each calendar year so the new year is covered.
+"""
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection, transaction
+from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
+from django.utils import timezone
+
+from agencies.models import Agency, Region
+from reports.models import CoverageCount, Report, Status
+from reports.timeliness import FIRST_YEAR, LOOKBACK_YEARS, WRONG_TEMPLATE, State, missing_state
+
+Audience = CoverageCount.Audience
+Grain = CoverageCount.Grain
+IDS_PER_STATEMENT = 500
+
+
+def visible(audience: int):
+    """The reports an audience sees (as Report.objects.visible_to gives them)."""
+    if audience == Audience.STAFF:
+        return Report.objects.current().exclude(status=Status.WITHDRAWN)
+    return Report.objects.published()
+
+
+def horizon(today: date | None = None) -> int:
+    """The last year the rollup covers: the current year (its reports are not due yet)."""
+    return (today or timezone.localdate()).year
+
+
+def covers(years, today: date | None = None) -> bool:
+    return bool(years) and min(years) >= FIRST_YEAR and max(years) <= horizon(today)
+
+
+# --- reading
+
+
+def region_counts(selection, audience: int) -> dict:
+    """{group key: {year: {"agencies": n, state slug: n, ..., "wrong_template": n}}} for the
+    selection (completeness.Selection), as Completeness.region_counts counts live. One query."""
+    rows = CoverageCount.objects.filter(audience=audience, year__in=selection.years).filter(_rows_of(selection))
+    rows = (rows.order_by().values("year", "state", "government", "wrong_template", gkey=_key(selection))
+            .annotate(n=Sum("agencies")))
+    today = selection.today or timezone.localdate()
+    out: dict = {}
+    for row in rows:
+        state = State(row["state"])
+        if state == State.MISSING:
+            state = missing_state(row["year"], government=row["government"], today=today)
+        cell = out.setdefault(row["gkey"], {}).setdefault(row["year"], _empty())
+        cell["agencies"] += row["n"]
+        cell[state.slug] += row["n"]
+        if row["wrong_template"]:
+            cell["wrong_template"] += row["n"]
+    for years in out.values():
+        for year in selection.years:
+            years.setdefault(year, _empty())
+    return out
+
+
+# The grain whose rows are the groups of a level; the agencies above the level (key None) are
+# read from the REGION rows: those without a region, and for prefecture groups those of provinces.
+GRAIN_OF_LEVEL = {"province": Grain.PROVINCE, "prefecture": Grain.PREFECTURE}
+
+
+def _rows_of(selection) -> Q:
+    from reports.completeness import within
+
+    if selection.own:
+        return Q(grain=Grain.REGION, region=selection.region)
+    grain = GRAIN_OF_LEVEL.get(selection.level)
+    if grain is None:  # county groups, or no finer level: a province's or prefecture's own rows
+        return Q(grain=Grain.REGION) & within(selection.region)
+    above = Q(region__isnull=True) if selection.level == "province" else \
+        Q(region__isnull=True) | Q(region__level="province")
+    return (Q(grain=grain) & within(selection.region)) | (Q(grain=Grain.REGION) & above & within(selection.region))
+
+
+def _key(selection):
+    from reports.completeness import group_key
+
+    grain = None if selection.own else GRAIN_OF_LEVEL.get(selection.level)
+    if grain is None:
+        return group_key(None if selection.own else selection.level)
+    return Case(When(grain=grain, then=F("region_id")), default=Value(None), output_field=IntegerField())
+
+
+_EMPTY = {"agencies": 0, **{s.slug: 0 for s in State}, WRONG_TEMPLATE: 0}
+
+
+def _empty() -> dict:
+    return dict(_EMPTY)
+
+
+# --- keeping it exact
+
+
+@dataclass(frozen=True)
+class Regions:
+    """A completeness Selection of the agencies of exactly these regions (None among them: the
+    agencies without a region; `region_ids` None: every agency), states as if every deadline
+    had passed (the reader decides "not yet due")."""
+
+    region_ids: tuple | None
+    years: tuple
+    level: None = None
+    state: None = None
+    region: None = None
+    own: bool = True
+    today: date = date.max
+
+    def agencies(self):
+        if self.region_ids is None:
+            return Agency.objects.all()
+        ids = [pk for pk in self.region_ids if pk is not None]
+        chosen = Q(region_id__in=ids)
+        if None in self.region_ids:
+            chosen |= Q(region__isnull=True)
+        return Agency.objects.filter(chosen)
+
+
+def refresh(region_ids, years) -> None:
+    """Recompute the rows of these regions (None: every region) for these years, both audiences.
+    Two statements per audience and 500 regions."""
+    years = tuple(range(max(FIRST_YEAR, min(years)), min(horizon(), max(years)) + 1)) if years else ()
+    if not years:
+        return
+    if region_ids is None:
+        groups = [None]
+    else:
+        ids = sorted(set(region_ids), key=lambda pk: (pk is None, pk or 0))
+        groups = [tuple(ids[at:at + IDS_PER_STATEMENT]) for at in range(0, len(ids), IDS_PER_STATEMENT)]
+    with transaction.atomic():
+        for group in groups:
+            for audience in Audience:
+                # Every agency (a rebuild): all reports with an agency, not a semi-join on agency ids.
+                _refresh(Regions(group, years, own=group is not None), int(audience))
+        if region_ids is None:
+            _roll_up(Grain.PREFECTURE, None, years)
+            _roll_up(Grain.PROVINCE, None, years)
+            return
+        prefectures, provinces = set(), set()
+        for pk, level, province, prefecture in Region.objects.filter(pk__in=[pk for pk in region_ids if pk]) \
+                .values_list("pk", "level", "province_id", "prefecture_id"):
+            provinces.add(pk if level == "province" else province)
+            if level != "province":
+                prefectures.add(pk if level == "prefecture" else prefecture or pk)
+        _roll_up(Grain.PREFECTURE, prefectures - {None}, years)
+        _roll_up(Grain.PROVINCE, provinces - {None}, years)
+
+
+def _roll_up(grain: int, keys, years) -> None:
+    """Recompute the PREFECTURE or PROVINCE rows of these groups (None: all) by summing the
+    REGION rows of their regions."""
+    from reports.completeness import group_key
+
+    if keys is not None and not keys:
+        return
+    level = "prefecture" if grain == Grain.PREFECTURE else "province"
+    stale = CoverageCount.objects.filter(grain=grain, year__in=years)
+    if keys is not None:
+        stale = stale.filter(region_id__in=keys)
+    stale.delete()
+    sums = CoverageCount.objects.filter(grain=Grain.REGION, year__in=years).annotate(g=group_key(level))
+    sums = sums.filter(g__in=keys) if keys is not None else sums.filter(g__isnull=False)
+    sql, params = (sums.order_by().values("g", "year", "audience", "state", "government", "wrong_template")
+                   .annotate(n=Sum("agencies")).query.sql_with_params())
+    q = connection.ops.quote_name
+    names = ("year", "audience", "state", "government", "wrong_template")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {q(CoverageCount._meta.db_table)} ({q('grain')}, {q('region_id')}, "
+            f"{', '.join(q(n) for n in names)}, {q('agencies')}) "
+            f"SELECT {int(grain)}, s.{q('g')}, {', '.join('s.' + q(n) for n in names)}, s.{q('n')} FROM ({sql}) s",
+            params)
+
+
+def _refresh(selection: Regions, audience: int) -> None:
+    from reports.completeness import per_agency_sql
+
+    stale = CoverageCount.objects.filter(grain=Grain.REGION, audience=audience, year__in=selection.years)
+    if selection.region_ids is not None:
+        ids = [pk for pk in selection.region_ids if pk is not None]
+        where = Q(region_id__in=ids)
+        if None in selection.region_ids:
+            where |= Q(region__isnull=True)
+        stale = stale.filter(where)
+    stale.delete()  # one DELETE: nothing points at these rows, no signal listens
+    table, params = per_agency_sql(visible(audience), selection)
+    q = connection.ops.quote_name
+    parts = []
+    for year in selection.years:
+        parts.append(f"SELECT {int(Grain.REGION)}, x.aregion, {year}, {audience}, x.st{year}, x.gov = 1, x.wt{year} = 1, COUNT(*) "
+                     f"FROM x WHERE x.st{year} IS NOT NULL GROUP BY x.aregion, x.gov, x.st{year}, x.wt{year}")
+    columns = ", ".join(q(c) for c in ("grain", "region_id", "year", "audience", "state", "government", "wrong_template",
+                                       "agencies"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH x AS ({table}) INSERT INTO {q(CoverageCount._meta.db_table)} ({columns}) "
+                       + " UNION ALL ".join(parts), params)
+
+
+def rebuild() -> int:
+    """Recompute every row (`manage.py rebuild_coverage_counts`); return the number of rows."""
+    with transaction.atomic():
+        CoverageCount.objects.all().delete()
+        refresh(None, range(FIRST_YEAR, horizon() + 1))
+    return CoverageCount.objects.count()
+
+
+class _Pending(threading.local):
+    depth = 0
+    regions: dict
+    agencies: dict
+
+
+_pending = _Pending()
+
+
+def every_year() -> range:
+    return range(FIRST_YEAR, horizon() + 1)
+
+
+def report_years(year) -> range:
+    """The years whose state a report of `year` decides: its own and those it makes expected."""
+    return range(year, year + LOOKBACK_YEARS + 1) if year else range(0)
+
+
+def mark(*, regions=(), agencies=(), years) -> None:
+    """Note that these regions' (or these agencies' regions') states may have changed in `years`;
+    recompute now, or at the end of the enclosing deferred() block."""
+    years = set(years)
+    if not years or not (regions or agencies):
+        return
+    if _pending.depth:
+        for pk in regions:
+            _pending.regions.setdefault(pk, set()).update(years)
+        for pk in agencies:
+            _pending.agencies.setdefault(pk, set()).update(years)
+        return
+    _flush({pk: years for pk in regions}, {pk: years for pk in agencies})
+
+
+@contextmanager
+def deferred():
+    """Collect marks and recompute once when the block ends without an exception (one import
+    chunk: a few statements instead of several per report). Nests."""
+    if not _pending.depth:
+        _pending.regions, _pending.agencies = {}, {}
+    _pending.depth += 1
+    try:
+        yield
+    except BaseException:
+        _pending.depth -= 1
+        if not _pending.depth:
+            _pending.regions, _pending.agencies = {}, {}
+        raise
+    _pending.depth -= 1
+    if not _pending.depth:
+        regions, agencies = _pending.regions, _pending.agencies
+        _pending.regions, _pending.agencies = {}, {}
+        _flush(regions, agencies)
+
+
+def _flush(regions: dict, agencies: dict) -> None:
+    regions = {pk: set(years) for pk, years in regions.items()}
+    if agencies:
+        for agency_id, region_id in Agency.objects.filter(pk__in=list(agencies)).values_list("pk", "region_id"):
+            regions.setdefault(region_id, set()).update(agencies[agency_id])
+    if not regions:
+        return
+    # One pass over the union of the years: recomputing a year that did not change is harmless.
+    years = set().union(*regions.values())
+    refresh(list(regions), years)
