@@ -182,7 +182,12 @@ def _roll_up(grain: int, keys, years) -> None:
         stale = stale.filter(region_id__in=keys)
     stale.delete()
     sums = CoverageCount.objects.filter(grain=Grain.REGION, year__in=years).annotate(g=group_key(level))
-    sums = sums.filter(g__in=keys) if keys is not None else sums.filter(g__isnull=False)
+    if keys is None:
+        sums = sums.filter(g__isnull=False)
+    else:
+        # The groups' own regions and those inside them first (the region index), then the key.
+        inside = Region.objects.filter(Q(pk__in=keys) | Q(**{f"{level}_id__in": keys})).values("pk")
+        sums = sums.filter(region_id__in=inside, g__in=keys)
     sql, params = (sums.order_by().values("g", "year", "audience", "state", "government", "wrong_template")
                    .annotate(n=Sum("agencies")).query.sql_with_params())
     q = connection.ops.quote_name
