@@ -239,7 +239,7 @@ class Completeness:
         """
         from reports import coverage_counts
 
-        if self.audience is not None and coverage_counts.covers(self.selection.years, self.selection.today):
+        if self.audience is not None and coverage_counts.covers(self.selection.years):
             return coverage_counts.region_counts(self.selection, self.audience)
         return self.live_region_counts()
 

@@ -12,9 +12,10 @@ the writer's transaction. Signals on Report, Agency and ReportingExpectation mar
 after it, which it makes expected); bulk writers mark explicitly. Inside `deferred()` (an import
 chunk) marks are collected and the regions recomputed once at the end of the block.
 
-Years: FIRST_YEAR to the current calendar year (`horizon()`); a page that shows a later year
-counts live. Run `manage.py rebuild_coverage_counts` after loading data around the writers, and
-once at the start of each calendar year so the new year is covered.
+Years: FIRST_YEAR to the year the rollup was last built for (CoverageHorizon: the calendar year of
+the last rebuild); a page that shows a later year counts live. Run `manage.py
+rebuild_coverage_counts` after loading data around the writers, and once at the start of each
+calendar year so the new year is covered (system check reports.W001 says when it is due).
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 
 from agencies.models import Agency, Region
-from reports.models import CoverageCount, Report, Status
+from reports.models import CoverageCount, CoverageHorizon, Report, Status
 from reports.timeliness import FIRST_YEAR, LOOKBACK_YEARS, WRONG_TEMPLATE, State, missing_state
 
 Audience = CoverageCount.Audience
@@ -44,12 +45,18 @@ def visible(audience: int):
 
 
 def horizon(today: date | None = None) -> int:
-    """The last year the rollup covers: the current year (its reports are not due yet)."""
+    """The last year a rebuild covers: the current year (its reports are not due yet)."""
     return (today or timezone.localdate()).year
 
 
-def covers(years, today: date | None = None) -> bool:
-    return bool(years) and min(years) >= FIRST_YEAR and max(years) <= horizon(today)
+def built_through() -> int | None:
+    """The last year the rollup holds (None: never built, every page counts live). One query."""
+    return CoverageHorizon.objects.values_list("last_year", flat=True).first()
+
+
+def covers(years) -> bool:
+    last = built_through() if years else None
+    return last is not None and min(years) >= FIRST_YEAR and max(years) <= last
 
 
 # --- reading
@@ -142,7 +149,10 @@ class Regions:
 def refresh(region_ids, years) -> None:
     """Recompute the rows of these regions (None: every region) for these years, both audiences.
     Two statements per audience and 500 regions."""
-    years = tuple(range(max(FIRST_YEAR, min(years)), min(horizon(), max(years)) + 1)) if years else ()
+    last = built_through() if years else None
+    if last is None:
+        return
+    years = tuple(range(max(FIRST_YEAR, min(years)), min(last, max(years)) + 1))
     if not years:
         return
     if region_ids is None:
@@ -228,6 +238,7 @@ def rebuild() -> int:
     """Recompute every row (`manage.py rebuild_coverage_counts`); return the number of rows."""
     with transaction.atomic():
         CoverageCount.objects.all().delete()
+        CoverageHorizon.objects.update_or_create(pk=1, defaults={"last_year": horizon()})
         refresh(None, range(FIRST_YEAR, horizon() + 1))
     return CoverageCount.objects.count()
 

@@ -470,3 +470,16 @@ class CoverageCount(models.Model):
             models.Index(fields=["audience", "grain", "year", "region"], name="coveragecount_lookup_idx"),
             models.Index(fields=["grain", "region", "year"], name="coveragecount_region_idx"),
         ]
+
+
+class CoverageHorizon(models.Model):
+    """The last year the CoverageCount rollup was built for (one row). Writers keep the years up
+    to it; a page showing a later year counts live until `rebuild_coverage_counts` runs in the
+    new year (a partial year would count some regions and not others)."""
+
+    last_year = models.PositiveSmallIntegerField()
+    built_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("发布情况统计年度范围")
+        verbose_name_plural = _("发布情况统计年度范围")

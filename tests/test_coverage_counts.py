@@ -13,7 +13,7 @@ from agencies.expected import import_expected
 from agencies.models import Agency, Region, ReportingExpectation
 from reports import coverage_counts, ingest, review
 from reports.completeness import Completeness, Selection
-from reports.models import CoverageCount, Report, Status
+from reports.models import CoverageCount, CoverageHorizon, Report, Status
 from tests import synthetic
 from tests.factories import AgencyFactory, ReportFactory
 
@@ -181,10 +181,35 @@ def test_a_dry_run_upload_and_a_failed_write_leave_the_rollup_as_it_was():
 def test_a_year_after_the_rollup_horizon_is_counted_live(client):
     agency = AgencyFactory(name="平潭县教育局", region=Region.objects.get(code="350128"))
     ReportFactory(agency=agency, year=2024, status=Status.PUBLISHED)
-    last = coverage_counts.horizon()
+    last = coverage_counts.built_through()
+    assert last == coverage_counts.horizon()  # built by the migration, through this year
     html = client.get("/coverage/", {"year__gte": last - 1, "year__lte": last + 1, "region": "350000"}).content.decode()
     assert "平潭县教育局" in html
     selection = Selection(Region.objects.get(code="350000"), "prefecture", (last - 1, last, last + 1))
     assert not coverage_counts.covers(selection.years)
     counts = Completeness(coverage_counts.visible(0), selection, audience=0).region_counts()
     assert counts == Completeness(coverage_counts.visible(0), selection).live_region_counts()
+
+
+def test_a_new_calendar_year_is_counted_live_until_the_rollup_is_rebuilt():
+    """The year turned: the rollup holds last year at most, writers do not start the new year for
+    some regions only, and pages showing it count live."""
+    from django.core import checks
+
+    fuzhou = AgencyFactory(name="平潭县教育局", region=Region.objects.get(code="350128"))
+    xiamen = AgencyFactory(name="厦门市教育局", region=Region.objects.get(code="350200"))
+    ReportFactory(agency=fuzhou, year=2023, status=Status.PUBLISHED)
+    ReportFactory(agency=xiamen, year=2023, status=Status.PUBLISHED)
+    CoverageHorizon.objects.update(last_year=2024)
+    CoverageCount.objects.filter(year__gt=2024).delete()
+    ReportFactory(agency=fuzhou, year=2024, status=Status.PUBLISHED)  # expected in 2025 and 2026 now
+    assert not CoverageCount.objects.filter(year__gt=2024).exists()
+    assert any(w.id == "reports.W001" for w in checks.run_checks(databases=["default"]))
+    selection = Selection(Region.objects.get(code="350000"), "prefecture", (2024, 2025))
+    assert not coverage_counts.covers(selection.years)
+    rolled = Completeness(coverage_counts.visible(0), selection, audience=0).region_counts()
+    assert sum(c[2025]["agencies"] for c in rolled.values()) == 2  # both expected in 2025, counted live
+    coverage_counts.rebuild()
+    assert coverage_counts.built_through() == coverage_counts.horizon()
+    assert not any(w.id == "reports.W001" for w in checks.run_checks(databases=["default"]))
+    assert nonzero(Completeness(coverage_counts.visible(0), selection, audience=0).region_counts()) == nonzero(rolled)

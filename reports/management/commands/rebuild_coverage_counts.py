@@ -15,4 +15,4 @@ class Command(BaseCommand):
         start = time.perf_counter()
         rows = coverage_counts.rebuild()
         self.stdout.write(f"coverage counts: {rows} rows for {coverage_counts.FIRST_YEAR}–"
-                          f"{coverage_counts.horizon()} in {time.perf_counter() - start:.1f} s")
+                          f"{coverage_counts.built_through()} in {time.perf_counter() - start:.1f} s")
