@@ -2,17 +2,20 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Region
-from reports.filters import LazyOrderingFilter, StrictFilterSet
+from reports.facets import Facet
+from reports.filters import LazyOrderingFilter, StrictFilterSet, province_choices
+from reports.widgets import JoinedSelect
 
 
 class AgencyFilter(StrictFilterSet):
     name = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("名称"))
     province = django_filters.ModelChoiceFilter(
         field_name="region", method="filter_province", label=_("省份"),
-        queryset=Region.objects.filter(level=Region.Level.PROVINCE),
+        queryset=Region.objects.filter(level=Region.Level.PROVINCE), widget=JoinedSelect,
     )
     level = django_filters.ChoiceFilter(
         field_name="level", lookup_expr="exact", label=_("行政级别"), choices=Agency.Level.choices,
@@ -33,6 +36,21 @@ class AgencyFilter(StrictFilterSet):
     def filter_province(self, queryset, name, value):
         # A province-level region may or may not point at itself as its own province.
         return queryset.filter(Q(region=value) | Q(region__province=value))
+
+
+def agency_facets():
+    """The facets of /agencies/: province (of the agency's region) and level."""
+    def provinces():
+        return province_choices()
+
+    levels = lambda: [(str(k), v) for k, v in Agency.Level.choices]  # noqa: E731
+    return [
+        # A province-level region may or may not point at itself as its own province.
+        Facet(name="province", label=_("省份"), column=Coalesce("region__province_id", "region_id"),
+              labels=lambda keys: dict(provinces()), fallback=provinces),
+        Facet(name="level", label=_("行政级别"), column="level", labels=lambda keys: dict(levels()),
+              fallback=levels),
+    ]
 
 
 class PeerYearForm(forms.Form):

@@ -116,6 +116,8 @@ class Agency(models.Model):
         ordering = ["name"]
         verbose_name = _("机关")
         verbose_name_plural = _("机关")
+        # /agencies/ reads its page in name order from here, not by sorting every agency (issue 11).
+        indexes = [models.Index(fields=["name", "id"], name="agency_name_idx")]
 
     def __str__(self):
         return self.name

@@ -17,6 +17,7 @@ from reports.summary import SUMMARY_CODES
 from reports.serialize import number
 from reports.spreadsheet import safe_cell
 from reports.tables import header
+from reports.urlstate import url_with
 
 # The figures shown as columns of the report lists (reports, an agency's reports).
 KEY_CODES = ("requests_received", "outcome_total", "review_total", "litigation_total")
@@ -146,3 +147,35 @@ def table_json(table, *, parameters, coverage):
 def _plain(value):
     """Decimal sums as plain numbers (362, not "362.00"); everything else unchanged."""
     return number(value) if isinstance(value, Decimal) else value
+
+
+def list_json(request, *, page, rows, facets, max_rows, parameters):
+    """The JSON twin of a list page (/reports/, /agencies/): the page's rows, the count (an
+    estimate when `count_estimated`), links to the pages before and after, and the facets with
+    their counts (null when the facet was too large to count: more than `max_rows` rows).
+    Every URL is absolute and keeps format=json (facet links are built with the request's path)."""
+    absolute = request.build_absolute_uri
+
+    def page_url(number):
+        return absolute(url_with(request.GET, {"page": number}, path=request.path))
+
+    def facet(result):
+        data = result.as_json()
+        for value in data["values"]:
+            value["toggle_url"] = absolute(value["toggle_url"])
+        data["more_url"] = absolute(data["more_url"]) if data["more_url"] else None
+        return data
+
+    return JsonResponse({
+        "parameters": parameters,
+        "count": page.count.value,
+        "count_estimated": page.count.estimated,
+        "page": page.number,
+        "per_page": page.per_page,
+        "pages": page.num_pages,
+        "next": page_url(page.next_page_number) if page.has_next else None,
+        "previous": page_url(page.previous_page_number) if page.has_previous else None,
+        "facets": [facet(f) for f in facets],
+        "facet_count_max_rows": max_rows,
+        "rows": rows,
+    }, json_dumps_params={"ensure_ascii": False})

@@ -2,16 +2,18 @@
 import django_filters
 from django import forms
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import BooleanField, Case, Exists, F, Max, Min, OuterRef, Q, Value, When
 from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Region
 from reports.exports import KEY_CODES
-from reports.models import Figure, Layout, Status
+from reports.facets import Facet, key_of
+from reports.models import Figure, Layout, Report, Status
 from reports.parsing.metrics import label
 from reports.urlstate import url_without
+from reports.widgets import JoinedSelect
 
 # Figures whose presence (> 0) marks a report as having reviews or lawsuits.
 REVIEW_OR_LITIGATION_CODES = ("review_total", "litigation_total")
@@ -133,6 +135,24 @@ class StrictFilterSet(django_filters.FilterSet):
             return queryset.none()
         return super().filter_queryset(queryset)
 
+    def apply_filters(self, queryset, *, without=()):
+        """The queryset with every valid filter of the URL applied except those named in
+        `without` and the ordering: what a facet counts (reports/facets.py)."""
+        if not self.is_valid():
+            return queryset.none()
+        for name, value in self.form.cleaned_data.items():
+            if name in without or isinstance(self.filters[name], django_filters.OrderingFilter):
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def selected_keys(self):
+        """{parameter: URL spelling of its valid value} for the filters set in the URL."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        return {name: key_of(value) for name, value in self.form.cleaned_data.items()
+                if value not in (None, "") and not isinstance(value, models.QuerySet)}
+
 
 class ReportFilter(StrictFilterSet):
     """Filters of /reports/. Bind with ``request`` so that staff-only parameters and
@@ -144,15 +164,15 @@ class ReportFilter(StrictFilterSet):
 
     province = django_filters.ModelChoiceFilter(
         field_name="province", lookup_expr="exact", label=_("省份"),
-        queryset=Region.objects.filter(level=Region.Level.PROVINCE),
+        queryset=Region.objects.filter(level=Region.Level.PROVINCE), widget=JoinedSelect,
     )
     prefecture = django_filters.ModelChoiceFilter(
         field_name="prefecture", lookup_expr="exact", label=_("地市"),
-        queryset=Region.objects.filter(level=Region.Level.PREFECTURE),
+        queryset=Region.objects.filter(level=Region.Level.PREFECTURE), widget=JoinedSelect,
     )
     county = django_filters.ModelChoiceFilter(
         field_name="county", lookup_expr="exact", label=_("区县"),
-        queryset=Region.objects.filter(level=Region.Level.COUNTY),
+        queryset=Region.objects.filter(level=Region.Level.COUNTY), widget=JoinedSelect,
     )
     # Exact agency ids, for links from agency and chart pages; not rendered as a select.
     agency = IdsFilter(
@@ -226,9 +246,22 @@ class ReportFilter(StrictFilterSet):
         return bool(self.form.cleaned_data.get("include_unreviewed"))
 
     def filter_queryset(self, queryset):
+        return super().filter_queryset(self.visible(queryset))
+
+    def visible(self, queryset, *, all_statuses=False):
+        """The reports the user may see here; `all_statuses`: staff see the unreviewed ones too
+        (what the status facet counts, so that staff see every status to choose from)."""
         user = self.request.user if self.request is not None else None
-        queryset = queryset.visible_to(user, include_unreviewed=self.shows_unreviewed)
-        return super().filter_queryset(queryset)
+        return queryset.visible_to(user, include_unreviewed=self.shows_unreviewed or all_statuses)
+
+    def rows(self, queryset):
+        """The visible reports under the URL's filters, without ordering or annotations: what
+        the list counts."""
+        return self.apply_filters(self.visible(queryset))
+
+    def facet_queryset(self, queryset, facet):
+        """What `facet` counts: visible reports under every filter of the URL but its own."""
+        return self.apply_filters(self.visible(queryset, all_statuses=facet.widens), without=facet.own_filters)
 
     def filter_nothing(self, queryset, name, value):
         # Consumed by filter_queryset (visibility), not a row filter of its own.
@@ -295,3 +328,47 @@ def _display(field, value):
     if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
         return dict(field.choices).get(value, value)
     return str(value)
+
+
+def province_choices():
+    """[(id, name in the page's language)] of the provinces, in code order: one small query."""
+    return [(str(r.pk), r.local_name) for r in Region.objects.filter(level=Region.Level.PROVINCE).order_by("code")]
+
+
+def _labels_from(choices):
+    return lambda keys: dict(choices())
+
+
+def report_facets(filterset):
+    """The facets of /reports/ for this user: province, year, layout, status (staff only: the
+    statuses of unpublished reports are theirs alone), warnings."""
+    layouts = lambda: [(str(k), v) for k, v in Layout.choices]  # noqa: E731
+    statuses = lambda: [(str(k), v) for k, v in Status.choices if k != Status.WITHDRAWN]  # noqa: E731
+    warnings = lambda: [("true", _("有警告")), ("false", _("无警告"))]  # noqa: E731
+
+    def years():
+        # Too many reports to count: the span of years (two index probes), newest first.
+        span = filterset.visible(Report.objects.all()).aggregate(lo=Min("year"), hi=Max("year"))
+        if span["lo"] is None:
+            return []
+        return [(str(y), str(y)) for y in range(span["hi"], span["lo"] - 1, -1)]
+
+    facets = [
+        Facet(name="province", label=_("省份"), column="province_id", labels=_labels_from(province_choices),
+              fallback=province_choices, excludes=("prefecture", "county"), drop=("prefecture", "county")),
+        Facet(name="year", label=_("年度"), column="year", labels=lambda keys: {k: k for k in keys},
+              fallback=years, by_value=True),
+        Facet(name="layout", label=_("版式"), column="layout", labels=_labels_from(layouts), fallback=layouts),
+    ]
+    if "status" in filterset.filters:
+        facets.append(Facet(
+            name="status", label=_("状态"), column="status", labels=_labels_from(statuses), fallback=statuses,
+            widens=True,
+            link_extra=lambda key: {"include_unreviewed": "" if key == Status.PUBLISHED else "1"},
+        ))
+    facets.append(Facet(
+        name="has_warnings", label=_("解析警告"),
+        column=Case(When(warning_count__gt=0, then=Value(True)), default=Value(False), output_field=BooleanField()),
+        labels=_labels_from(warnings), fallback=warnings,
+    ))
+    return facets

@@ -128,6 +128,14 @@ class Report(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "is_current", "year"], name="report_status_year_idx"),
+            # /reports/ (issue 11): its default order (newest year, then newest report) read
+            # backwards, so a page reads 50 entries, not every report of the year; the trailing
+            # columns let the facet counts (reports/facets.py) and the count be index-only
+            # scans (key columns, not INCLUDE, which SQLite lacks).
+            models.Index(
+                fields=["status", "is_current", "year", "id", "province", "layout", "warning_count"],
+                name="report_list_idx",
+            ),
         ]
         permissions = [
             ("review_report", _("Can review reports")),

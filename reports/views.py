@@ -1,48 +1,82 @@
 """Public report pages: the filtered list (HTML or CSV), a report with its evidence, its file."""
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from reports import issued, timeliness
-from reports.exports import KEY_CODES, csv_response, with_key_figures
-from reports.filters import ReportFilter, active_filters, is_staff
+from reports.exports import KEY_CODES, csv_response, list_json, with_key_figures
+from reports.facets import DEFAULT_MAX_ROWS, facet_results
+from reports.filters import ReportFilter, active_filters, is_staff, report_facets
 from reports.evidence import evidence_blocks
 from reports.highlight import highlight, valid_spans
 from reports.models import Report
+from reports.paging import count_rows, list_page, page_number
 from reports.parsing.metrics import ALL_CODES, CORE_CODES, label
+from reports.serialize import number
 from reports.urlstate import sort_links, url_toggle, url_with
 
 PER_PAGE = 50
-FORMATS = ("html", "csv")
+FORMATS = ("html", "csv", "json")
 SORTABLE = ("agency", "year", "region", "layout", "status", "warnings") + KEY_CODES
 CATALOG_ORDER = {code: i for i, code in enumerate(ALL_CODES)}
+# Parameters that may repeat; the JSON twin echoes them as lists, the others as strings.
+REPEATABLE = ("agency",)
 
 
 def list_queryset():
-    """Reports with what the list rows show: regions, agency and key figures, newest first."""
+    """Reports with what the list rows show: regions, agency and key figures, newest first.
+
+    The default order (year, then the most recently added first) is the index
+    report_list_idx backwards, so a page reads its 50 rows and no more (issue 11: ordering by
+    agency name sorted every report of the year first). Other orders are the sort links'."""
     return with_key_figures(
         Report.objects.select_related("agency", "province", "prefecture", "county")
         .defer("text", "original_text", "offsets", "warnings")
-        .order_by("-year", "agency__name", "pk")
+        .order_by("-year", "-pk")
     )
+
+
+def echo_parameters(params, *, repeatable=REPEATABLE):
+    """The request's parameters as the JSON twins echo them (without format)."""
+    return {name: values if name in repeatable else values[-1]
+            for name, values in params.lists() if name != "format"}
+
+
+def max_facet_rows():
+    return getattr(settings, "LIST_FACET_MAX_ROWS", DEFAULT_MAX_ROWS)
 
 
 def report_list(request):
     filterset = ReportFilter(request.GET, queryset=list_queryset(), request=request)
     fmt = request.GET.get("format") or "html"
+    if fmt in ("csv", "json") and not filterset.is_valid():
+        if fmt == "json":
+            return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
+        return HttpResponse(filterset.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
     if fmt == "csv":
-        if not filterset.is_valid():
-            return HttpResponse(filterset.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
         return csv_response(filterset.qs, request=request)
-    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+    count = count_rows(filterset.rows(Report.objects.all()))
+    page = list_page(filterset.qs, number=page_number(request.GET.get("page")), per_page=PER_PAGE, count=count)
+    max_rows = max_facet_rows()
+    facets = facet_results(
+        report_facets(filterset), base_for=lambda facet: filterset.facet_queryset(Report.objects.all(), facet),
+        selected=filterset.selected_keys(), page_count=count, params=request.GET, path=request.path,
+        max_rows=max_rows,
+    )
+    if fmt == "json":
+        return list_json(request, page=page, rows=[report_row(r, request) for r in page.rows], facets=facets,
+                         max_rows=max_rows, parameters=echo_parameters(request.GET))
     sort = sort_links(request.GET, SORTABLE)
     lang = get_language() or "zh"
     return render(request, "reports/report_list.html", {
         "filter": filterset,
         "page": page,
-        "reports": with_key_values(page.object_list),
+        "reports": with_key_values(page.rows),
+        "facets": facets,
+        "facets_capped": not all(f.counted for f in facets),
+        "facet_max_rows": max_rows,
         "active_filters": active_filters(filterset),
         "sort": sort,
         "key_columns": [{"code": c, "label": label(c, lang), "sort": sort[c]} for c in KEY_CODES],
@@ -51,7 +85,28 @@ def report_list(request):
         "include_unreviewed": filterset.shows_unreviewed,
         "include_unreviewed_url": url_toggle(request.GET, "include_unreviewed"),
         "csv_url": url_with(request.GET, {"format": "csv"}),
+        "json_url": url_with(request.GET, {"format": "json"}),
     })
+
+
+def report_row(report, request):
+    """One report of the JSON twin: ids, names in the page's language, codes, key figures."""
+    def region(r):
+        return {"id": r.pk, "code": r.code, "name": r.local_name} if r else None
+
+    return {
+        "id": report.pk,
+        "url": request.build_absolute_uri(report.get_absolute_url()),
+        "agency": {"id": report.agency_id, "name": report.agency.name} if report.agency_id else None,
+        "year": report.year,
+        "province": region(report.province),
+        "prefecture": region(report.prefecture),
+        "county": region(report.county),
+        "layout": report.layout,
+        "status": report.status,
+        "warning_count": report.warning_count,
+        "figures": {code: number(getattr(report, code)) for code in KEY_CODES},
+    }
 
 
 def with_key_values(reports):

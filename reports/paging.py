@@ -1,0 +1,132 @@
+"""Counts and pages of long lists that stay cheap at a million rows: exact counts up to a
+threshold, the PostgreSQL planner's estimate above it, and pages that need no count.
+
+Counting every matching row costs a scan of all of them (issue 11: a million reports); large
+Django admin lists face the same and show an estimate instead. Here the estimate comes from the
+planner's row estimate for the filtered query (EXPLAIN), so it follows the filters too. Other
+databases (SQLite: small installations) always count exactly.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+
+# Above this many rows (planner estimate) a list shows "about N" instead of counting them.
+DEFAULT_ESTIMATE_ABOVE = 100_000
+
+
+@dataclass(frozen=True)
+class RowCount:
+    value: int
+    estimated: bool = False
+
+
+def planner_rows(queryset):
+    """Return PostgreSQL's estimate of the rows `queryset` yields (EXPLAIN, nothing is read), or
+    None on other databases."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a filter that matches nothing (queryset.none(), an empty IN list)
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def estimate_threshold(name="LIST_COUNT_ESTIMATE_ABOVE"):
+    return getattr(settings, name, DEFAULT_ESTIMATE_ABOVE)
+
+
+def count_rows(queryset, *, estimate_above=None):
+    """Return the RowCount of `queryset`: exact, or on PostgreSQL the planner's estimate when that
+    is above `estimate_above` (default: settings.LIST_COUNT_ESTIMATE_ABOVE). Two queries on
+    PostgreSQL (the estimate, then the count when it is small), one elsewhere."""
+    limit = estimate_threshold() if estimate_above is None else estimate_above
+    estimate = planner_rows(queryset)
+    if estimate is not None and estimate > limit:
+        return RowCount(estimate, estimated=True)
+    return RowCount(queryset.order_by().count())
+
+
+def more_rows_than(queryset, limit):
+    """True when `queryset` has more than `limit` rows, at a bounded cost: the planner's
+    estimate on PostgreSQL, else a count that stops after limit + 1 rows."""
+    estimate = planner_rows(queryset)
+    if estimate is not None:
+        return estimate > limit
+    return queryset.order_by().values("pk")[: limit + 1].count() > limit
+
+
+@dataclass
+class ListPage:
+    """One page of a list: its rows, its number, and whether pages come before and after.
+
+    `has_next` comes from reading one row more than the page holds, so it is right even when
+    the total is an estimate; `num_pages` is None then (no "last page": it is not known).
+    """
+
+    number: int
+    per_page: int
+    rows: list
+    count: RowCount
+    has_next: bool
+    num_pages: int | None = field(default=None)
+
+    @property
+    def paginator(self):
+        """What templates written for Django's Page read: num_pages (None: unknown) and count."""
+        return SimpleNamespace(num_pages=self.num_pages, count=self.count.value)
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def previous_page_number(self):
+        return self.number - 1
+
+    @property
+    def next_page_number(self):
+        return self.number + 1
+
+    @property
+    def has_other_pages(self):
+        return self.has_previous or self.has_next
+
+    @property
+    def start_index(self):
+        return (self.number - 1) * self.per_page + 1 if self.rows else 0
+
+
+def page_number(value):
+    """The page asked for in the URL: a positive integer, else 1 (like Paginator.get_page)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number <= 10**6 else 1
+
+
+def list_page(queryset, *, number, per_page, count):
+    """Return the ListPage `number` of `queryset` (already ordered). With an exact count a
+    number past the end gives the last page, as Paginator.get_page does; with an estimate it
+    gives an empty page that links back."""
+    num_pages = None
+    if not count.estimated:
+        num_pages = max(1, -(-count.value // per_page))
+        number = min(number, num_pages)
+    offset = (number - 1) * per_page
+    rows = list(queryset[offset: offset + per_page + 1])
+    return ListPage(number=number, per_page=per_page, rows=rows[:per_page], count=count,
+                    has_next=len(rows) > per_page, num_pages=num_pages)

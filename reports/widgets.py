@@ -1,0 +1,27 @@
+"""A <select> widget that joins its options as strings instead of rendering a template per option.
+
+The region selects of /reports/ list up to ~400 regions; Django's per-option widget templates
+took 20–26 ms of each request to render them (issue 11). Joining escaped strings takes well
+under a millisecond, needs no cache (so nothing to invalidate when regions change, in any of
+the server's processes), and gives the same HTML.
+"""
+from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+
+class JoinedSelect(forms.Select):
+    """forms.Select for flat choices (no option groups), rendered by a join."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        selected = set(self.format_value(value))
+        parts = [f"<select{flatatt(final)}>"]
+        for option_value, option_label in self.choices:
+            key = "" if option_value is None else str(option_value)
+            mark = " selected" if key in selected else ""
+            parts.append(f'<option value="{conditional_escape(key)}"{mark}>{conditional_escape(option_label)}</option>')
+        parts.append("</select>")
+        return mark_safe("".join(parts))
