@@ -145,6 +145,12 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 31536000
 
 # Uploads: one report file at most this many bytes; a zip expands to at most the archive limits.
+# /reports/ and /agencies/ (reports/paging.py, reports/facets.py): above this many rows (the
+# PostgreSQL planner's estimate) a list shows "about N" instead of counting; a facet whose set
+# has more rows lists its values without counts.
+LIST_COUNT_ESTIMATE_ABOVE = int(os.environ.get("LIST_COUNT_ESTIMATE_ABOVE", 100_000))
+LIST_FACET_MAX_ROWS = int(os.environ.get("LIST_FACET_MAX_ROWS", 50_000))
+
 REPORT_MAX_FILE_BYTES = int(os.environ.get("REPORT_MAX_FILE_BYTES", 20 * 1024 * 1024))
 REPORT_MAX_ARCHIVE_BYTES = int(os.environ.get("REPORT_MAX_ARCHIVE_BYTES", 200 * 1024 * 1024))
 REPORT_MAX_ARCHIVE_MEMBERS = int(os.environ.get("REPORT_MAX_ARCHIVE_MEMBERS", 2000))

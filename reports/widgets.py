@@ -6,7 +6,6 @@ under a millisecond, needs no cache (so nothing to invalidate when regions chang
 the server's processes), and gives the same HTML.
 """
 from django import forms
-from django.forms.utils import flatatt
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -15,10 +14,12 @@ class JoinedSelect(forms.Select):
     """forms.Select for flat choices (no option groups), rendered by a join."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        final = self.build_attrs(self.attrs, attrs)
-        final["name"] = name
+        final = {"name": name, **self.build_attrs(self.attrs, attrs)}
         selected = set(self.format_value(value))
-        parts = [f"<select{flatatt(final)}>"]
+        # In the order given, as Django's attrs.html writes them (flatatt would sort them).
+        opening = "".join(f" {k}" if v is True else f' {k}="{conditional_escape(v)}"'
+                          for k, v in final.items() if v is not False and v is not None)
+        parts = [f"<select{opening}>"]
         for option_value, option_label in self.choices:
             key = "" if option_value is None else str(option_value)
             mark = " selected" if key in selected else ""
