@@ -195,6 +195,13 @@ def time_url(client, url, n):
 URLS = [
     ("reports list", "/reports/"),
     ("reports list, province + year range", "/reports/?province=330000&year__gte=2019&year__lte=2022"),
+    ("reports list, one year", "/reports/?year=2023"),
+    ("reports list, layout + warnings", "/reports/?layout=standard_2021&has_warnings=true"),
+    ("reports list, page 20", "/reports/?page=20"),
+    ("reports list json", "/reports/?format=json"),
+    ("agencies list", "/agencies/"),
+    ("agencies list, prefecture level", "/agencies/?level=prefecture"),
+    ("agencies list json", "/agencies/?format=json"),
     ("volume bars by province", "/compare/?chart=volume&year=2023&level=province"),
     ("volume lines by province", "/compare/?chart=volume&year__gte=2008&year__lte=2024&level=province"),
     ("volume bars by prefecture, per agency, sorted", "/compare/?chart=volume&year=2023&level=prefecture&mode=per_agency&sort=-value"),
