@@ -136,6 +136,11 @@ class Report(models.Model):
                 fields=["status", "is_current", "year", "id", "province", "layout", "warning_count"],
                 name="report_list_idx",
             ),
+            # /agencies/: "has a published report" for each agency, and its count, read here.
+            models.Index(
+                fields=["agency"], condition=Q(status="published", is_current=True),
+                name="report_published_agency_idx",
+            ),
         ]
         permissions = [
             ("review_report", _("Can review reports")),
