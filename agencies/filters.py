@@ -40,16 +40,12 @@ class AgencyFilter(StrictFilterSet):
 
 def agency_facets():
     """The facets of /agencies/: province (of the agency's region) and level."""
-    def provinces():
-        return province_choices()
-
     levels = lambda: [(str(k), v) for k, v in Agency.Level.choices]  # noqa: E731
     return [
         # A province-level region may or may not point at itself as its own province.
         Facet(name="province", label=_("省份"), column=Coalesce("region__province_id", "region_id"),
-              labels=lambda keys: dict(provinces()), fallback=provinces),
-        Facet(name="level", label=_("行政级别"), column="level", labels=lambda keys: dict(levels()),
-              fallback=levels),
+              choices=province_choices),
+        Facet(name="level", label=_("行政级别"), column="level", choices=levels),
     ]
 
 

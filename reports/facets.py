@@ -2,10 +2,11 @@
 the number of rows each would give, and a link that toggles it.
 
 The rule is the usual one: a facet is counted under every other active filter but not its own
-(nor the filters it replaces), so the user sees the alternatives to the value chosen. One GROUP
-BY per facet, top values only. Counting a facet reads every row of its set, so a facet whose
-set is larger than `max_rows` (the planner's estimate on PostgreSQL: nothing is read to decide)
-shows its values without counts, and the page says so (issue 11: a million reports).
+(nor the filters it replaces), so the user sees the alternatives to the value chosen. Counts
+are GROUP BYs in the database, top values only; facets that count the same rows share one scan
+on PostgreSQL. Counting a facet reads every row of its set, so a facet whose set is larger than
+`max_rows` (settings.LIST_FACET_MAX_ROWS; the planner's estimate on PostgreSQL: nothing is read
+to decide) shows its values without counts, and the page says so (issue 11: a million reports).
 """
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from typing import Callable
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, F, Model
-from django.utils.translation import gettext_lazy as _
 
 from reports.paging import RowCount, more_rows_than
 from reports.urlstate import url_with, url_without
@@ -23,25 +23,25 @@ from reports.urlstate import url_with, url_without
 FACET_SIZE = 30          # values shown per facet, the largest first
 FACET_SIZE_MAX = 1000    # facet_size=max: every value (bounded all the same)
 SIZE_PARAM = "facet_size"
-DEFAULT_MAX_ROWS = 50_000
 
 
 @dataclass(frozen=True)
 class Facet:
     """One facet: the URL parameter its values set and what the database groups by.
 
-    `column` is a field name or an expression; `excludes` are the filters left out when counting
-    (its own, and those it supersedes, e.g. prefecture and county for province); `drop` are the
-    parameters its links remove; `labels(keys)` returns {key: label} for the values found;
-    `fallback()` lists (key, label) pairs to show when the facet is too large to count.
+    `column` is a field name or an expression; `choices()` lists its (key, label) pairs: the
+    labels of the values counted, and the values shown when the facet is too large to count;
+    `label_of(key)`, when given, labels a counted value instead (years need no lookup).
+    `excludes` are the filters left out when counting besides its own (those it supersedes:
+    prefecture and county for province); `drop` are the parameters its links remove;
     `link_extra(key)` adds parameters to a value's link (status: include_unreviewed).
     """
 
     name: str
     label: str
     column: object
-    labels: Callable[[list], dict]
-    fallback: Callable[[], list]
+    choices: Callable[[], list]
+    label_of: Callable[[str], str] | None = None
     excludes: tuple = ()
     drop: tuple = ()
     by_value: bool = False              # order by the value (descending), not by count
@@ -160,8 +160,7 @@ def shared_counts(queryset, facets, *, size):
     return {f.name: _ordered(f, found[f.name], size) for f in facets}
 
 
-def facet_results(facets, *, base_for, selected, page_count: RowCount, params, path="",
-                  max_rows=DEFAULT_MAX_ROWS):
+def facet_results(facets, *, base_for, selected, page_count: RowCount, params, max_rows, path=""):
     """Return a FacetResult per facet.
 
     `base_for(facet)` is the queryset a facet counts (the list's filters without its own);
@@ -188,13 +187,13 @@ def facet_results(facets, *, base_for, selected, page_count: RowCount, params, p
     for facet, base, own, too_many in plans:
         chosen = selected.get(facet.name)
         if too_many:
-            pairs = [(key, label, None) for key, label in facet.fallback()]
+            pairs = [(key, label, None) for key, label in facet.choices()]
             truncated = False
         else:
             counts = counted[facet.name] if facet.name in counted else group_counts(base, facet, size=size)
             truncated = len(counts) > size
             counts = counts[:size]
-            labels = facet.labels([key for key, _n in counts])
+            labels = {key: facet.label_of(key) for key, _n in counts} if facet.label_of else dict(facet.choices())
             pairs = [(key, labels.get(key, key), n) for key, n in counts]
         values = [
             FacetValue(key=key, label=label, count=n, selected=key == chosen,

@@ -348,10 +348,6 @@ def province_choices():
     return [(str(r.pk), r.local_name) for r in Region.objects.filter(level=Region.Level.PROVINCE).order_by("code")]
 
 
-def _labels_from(choices):
-    return lambda keys: dict(choices())
-
-
 def report_facets(filterset):
     """The facets of /reports/ for this user: province, year, layout, status (staff only: the
     statuses of unpublished reports are theirs alone), warnings."""
@@ -367,21 +363,19 @@ def report_facets(filterset):
         return [(str(y), str(y)) for y in range(span["hi"], span["lo"] - 1, -1)]
 
     facets = [
-        Facet(name="province", label=_("省份"), column="province_id", labels=_labels_from(province_choices),
-              fallback=province_choices, excludes=("prefecture", "county"), drop=("prefecture", "county")),
-        Facet(name="year", label=_("年度"), column="year", labels=lambda keys: {k: k for k in keys},
-              fallback=years, by_value=True),
-        Facet(name="layout", label=_("版式"), column="layout", labels=_labels_from(layouts), fallback=layouts),
+        Facet(name="province", label=_("省份"), column="province_id", choices=province_choices,
+              excludes=("prefecture", "county"), drop=("prefecture", "county")),
+        Facet(name="year", label=_("年度"), column="year", choices=years, label_of=str, by_value=True),
+        Facet(name="layout", label=_("版式"), column="layout", choices=layouts),
     ]
     if "status" in filterset.filters:
         facets.append(Facet(
-            name="status", label=_("状态"), column="status", labels=_labels_from(statuses), fallback=statuses,
-            widens=True,
+            name="status", label=_("状态"), column="status", choices=statuses, widens=True,
             link_extra=lambda key: {"include_unreviewed": "" if key == Status.PUBLISHED else "1"},
         ))
     facets.append(Facet(
         name="has_warnings", label=_("解析警告"),
         column=Case(When(warning_count__gt=0, then=Value(True)), default=Value(False), output_field=BooleanField()),
-        labels=_labels_from(warnings), fallback=warnings,
+        choices=warnings,
     ))
     return facets

@@ -16,10 +16,6 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
-# Above this many rows (planner estimate) a list shows "about N" instead of counting them.
-DEFAULT_ESTIMATE_ABOVE = 100_000
-
-
 @dataclass(frozen=True)
 class RowCount:
     value: int
@@ -44,15 +40,11 @@ def planner_rows(queryset):
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def estimate_threshold(name="LIST_COUNT_ESTIMATE_ABOVE"):
-    return getattr(settings, name, DEFAULT_ESTIMATE_ABOVE)
-
-
 def count_rows(queryset, *, estimate_above=None):
     """Return the RowCount of `queryset`: exact, or on PostgreSQL the planner's estimate when that
     is above `estimate_above` (default: settings.LIST_COUNT_ESTIMATE_ABOVE). Two queries on
     PostgreSQL (the estimate, then the count when it is small), one elsewhere."""
-    limit = estimate_threshold() if estimate_above is None else estimate_above
+    limit = settings.LIST_COUNT_ESTIMATE_ABOVE if estimate_above is None else estimate_above
     estimate = planner_rows(queryset)
     if estimate is not None and estimate > limit:
         return RowCount(estimate, estimated=True)

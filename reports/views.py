@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from reports import issued, timeliness
 from reports.exports import KEY_CODES, csv_response, list_json, with_key_figures
-from reports.facets import DEFAULT_MAX_ROWS, facet_results
+from reports.facets import facet_results
 from reports.filters import ReportFilter, active_filters, is_staff, report_facets
 from reports.evidence import evidence_blocks
 from reports.highlight import highlight, valid_spans
@@ -45,7 +45,7 @@ def echo_parameters(params, *, repeatable=REPEATABLE):
 
 
 def max_facet_rows():
-    return getattr(settings, "LIST_FACET_MAX_ROWS", DEFAULT_MAX_ROWS)
+    return settings.LIST_FACET_MAX_ROWS
 
 
 def report_list(request):
