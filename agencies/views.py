@@ -10,21 +10,21 @@ from agencies.filters import AgencyFilter, PeerYearForm, agency_facets
 from agencies.models import Agency
 from reports.chart_frame import plotly_config
 from reports.charts import build_agency_trend, metric_label
-from reports.exports import KEY_CODES, list_json
-from reports.facets import facet_results
+from reports.exports import KEY_CODES, echo_parameters, list_json
+from reports.facets import facet_results, max_facet_rows
 from reports.filters import active_filters, is_staff
 from reports.models import Report, Status
 from reports.parsing.metrics import label
 from reports.peers import PEER_METRICS, agency_series, own_value, peer_stats
 from reports.paging import count_rows, list_page, page_number
 from reports.urlstate import sort_links, url_toggle, url_with
-from reports.views import echo_parameters, max_facet_rows
 
 PER_PAGE = 50
 
 
-def published_reports(agency_ref="pk"):
-    return Report.objects.filter(agency=OuterRef(agency_ref), status=Status.PUBLISHED, is_current=True)
+def published_reports():
+    """The agency's published reports, for subqueries (report_published_agency_idx)."""
+    return Report.objects.filter(agency=OuterRef("pk"), status=Status.PUBLISHED, is_current=True)
 
 
 def agency_list(request):
@@ -54,7 +54,7 @@ def agency_list(request):
     )
     if fmt == "json":
         return list_json(request, page=page, rows=[agency_row(a, request) for a in page.rows], facets=facets,
-                         max_rows=max_rows, parameters=echo_parameters(request.GET, repeatable=()))
+                         max_rows=max_rows, parameters=echo_parameters(request.GET))
     return render(request, "agencies/agency_list.html", {
         "filter": filterset,
         "page": page,

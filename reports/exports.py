@@ -149,6 +149,13 @@ def _plain(value):
     return number(value) if isinstance(value, Decimal) else value
 
 
+def echo_parameters(params, *, repeatable=()):
+    """The request's parameters as the JSON twins echo them: without format, the names in
+    `repeatable` as lists, the others as strings."""
+    return {name: values if name in repeatable else values[-1]
+            for name, values in params.lists() if name != "format"}
+
+
 def list_json(request, *, page, rows, facets, max_rows, parameters):
     """The JSON twin of a list page (/reports/, /agencies/): the page's rows, the count (an
     estimate when `count_estimated`), links to the pages before and after, and the facets with

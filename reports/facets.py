@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, F, Model
@@ -78,6 +79,11 @@ class FacetResult:
             "values": [{"value": v.key, "label": str(v.label), "count": v.count, "selected": v.selected,
                         "toggle_url": v.url} for v in self.values],
         }
+
+
+def max_facet_rows():
+    """A facet whose set has more rows than this lists its values without counts."""
+    return settings.LIST_FACET_MAX_ROWS
 
 
 def key_of(value):

@@ -1,13 +1,12 @@
-"""Public report pages: the filtered list (HTML or CSV), a report with its evidence, its file."""
-from django.conf import settings
+"""Public report pages: the filtered list (HTML, CSV or JSON), a report with its evidence, its file."""
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from reports import issued, timeliness
-from reports.exports import KEY_CODES, csv_response, list_json, with_key_figures
-from reports.facets import facet_results
+from reports.exports import KEY_CODES, csv_response, echo_parameters, list_json, with_key_figures
+from reports.facets import facet_results, max_facet_rows
 from reports.filters import ReportFilter, active_filters, is_staff, report_facets
 from reports.evidence import evidence_blocks
 from reports.highlight import highlight, valid_spans
@@ -38,16 +37,6 @@ def list_queryset():
     )
 
 
-def echo_parameters(params, *, repeatable=REPEATABLE):
-    """The request's parameters as the JSON twins echo them (without format)."""
-    return {name: values if name in repeatable else values[-1]
-            for name, values in params.lists() if name != "format"}
-
-
-def max_facet_rows():
-    return settings.LIST_FACET_MAX_ROWS
-
-
 def report_list(request):
     filterset = ReportFilter(request.GET, queryset=list_queryset(), request=request)
     fmt = request.GET.get("format") or "html"
@@ -67,7 +56,7 @@ def report_list(request):
     )
     if fmt == "json":
         return list_json(request, page=page, rows=[report_row(r, request) for r in page.rows], facets=facets,
-                         max_rows=max_rows, parameters=echo_parameters(request.GET))
+                         max_rows=max_rows, parameters=echo_parameters(request.GET, repeatable=REPEATABLE))
     sort = sort_links(request.GET, SORTABLE)
     lang = get_language() or "zh"
     return render(request, "reports/report_list.html", {
