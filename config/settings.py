@@ -147,9 +147,12 @@ WHITENOISE_MAX_AGE = 31536000
 # Uploads: one report file at most this many bytes; a zip expands to at most the archive limits.
 # /reports/ and /agencies/ (reports/paging.py, reports/facets.py): above this many rows (the
 # PostgreSQL planner's estimate) a list shows "about N" instead of counting; a facet whose set
-# has more rows lists its values without counts.
+# has more rows lists its values without counts; either happens too when the planner expects
+# reading the rows to cost more than LIST_MAX_COST (its units; an index-only scan of 45,000
+# reports costs about 1,200, a bitmap heap scan of 80,000 scattered ones about 40,000).
 LIST_COUNT_ESTIMATE_ABOVE = int(os.environ.get("LIST_COUNT_ESTIMATE_ABOVE", 100_000))
 LIST_FACET_MAX_ROWS = int(os.environ.get("LIST_FACET_MAX_ROWS", 50_000))
+LIST_MAX_COST = float(os.environ.get("LIST_MAX_COST", 10_000))
 
 REPORT_MAX_FILE_BYTES = int(os.environ.get("REPORT_MAX_FILE_BYTES", 20 * 1024 * 1024))
 REPORT_MAX_ARCHIVE_BYTES = int(os.environ.get("REPORT_MAX_ARCHIVE_BYTES", 200 * 1024 * 1024))

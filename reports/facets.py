@@ -5,8 +5,9 @@ The rule is the usual one: a facet is counted under every other active filter bu
 (nor the filters it replaces), so the user sees the alternatives to the value chosen. Counts
 are GROUP BYs in the database, top values only; facets that count the same rows share one scan
 on PostgreSQL. Counting a facet reads every row of its set, so a facet whose set is larger than
-`max_rows` (settings.LIST_FACET_MAX_ROWS; the planner's estimate on PostgreSQL: nothing is read
-to decide) shows its values without counts, and the page says so (issue 11: a million reports).
+`max_rows` (settings.LIST_FACET_MAX_ROWS), or on PostgreSQL whose scan the planner expects to
+cost more than settings.LIST_MAX_COST (nothing is read to decide: reports/paging.py), shows its
+values without counts, and the page says so (issue 11: a million reports).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, F, Model
 
-from reports.paging import RowCount, more_rows_than
+from reports.paging import RowCount, too_many_to_count
 from reports.urlstate import url_with, url_without
 
 FACET_SIZE = 30          # values shown per facet, the largest first
@@ -182,9 +183,9 @@ def facet_results(facets, *, base_for, selected, page_count: RowCount, params, m
         base = base_for(facet)
         own = facet.widens or any(params.get(name) for name in facet.own_filters)
         if own:
-            too_many = more_rows_than(base, max_rows)
+            too_many = too_many_to_count(base, max_rows=max_rows)
         else:
-            too_many = page_count.estimated or page_count.value > max_rows
+            too_many = page_count.estimated or page_count.costly or page_count.value > max_rows
         plans.append((facet, base, own, too_many))
     # Facets whose own filters are not set count the list's rows: together, in one scan.
     shared = [(facet, base) for facet, base, own, too_many in plans if not own and not too_many]

@@ -1,10 +1,13 @@
-"""Counts and pages of long lists that stay cheap at a million rows: exact counts up to a
-threshold, the PostgreSQL planner's estimate above it, and pages that need no count.
+"""Counts and pages of long lists that stay cheap at a million rows: exact counts when counting
+is cheap, the PostgreSQL planner's estimate otherwise, and pages that need no count.
 
 Counting every matching row costs a scan of all of them (issue 11: a million reports); large
-Django admin lists face the same and show an estimate instead. Here the estimate comes from the
-planner's row estimate for the filtered query (EXPLAIN), so it follows the filters too. Other
-databases (SQLite: small installations) always count exactly.
+Django admin lists face the same and show an estimate instead. Here the planner is asked first
+(EXPLAIN: nothing is read): when it expects more than settings.LIST_COUNT_ESTIMATE_ABOVE rows,
+or the scan to cost more than settings.LIST_MAX_COST (its cost units: reading one page in
+sequence is 1), its row estimate is shown instead of a count. The cost catches the filters no
+index serves (rows scattered over the table cost far more per row than an index-only scan).
+Other databases (SQLite: small installations) always count exactly.
 """
 from __future__ import annotations
 
@@ -16,48 +19,63 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
+
 @dataclass(frozen=True)
 class RowCount:
+    """How many rows a list has: exact, or the planner's estimate (`estimated`); `costly` when
+    reading them all would cost more than the list allows (nothing else should scan them)."""
+
     value: int
     estimated: bool = False
+    costly: bool = False
 
 
-def planner_rows(queryset):
-    """Return PostgreSQL's estimate of the rows `queryset` yields (EXPLAIN, nothing is read), or
-    None on other databases."""
+@dataclass(frozen=True)
+class Plan:
+    rows: int
+    cost: float
+
+
+def planner_estimate(queryset):
+    """Return the Plan (rows, total cost) PostgreSQL expects for `queryset` (EXPLAIN, nothing is
+    read), or None on other databases."""
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
     try:
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # a filter that matches nothing (queryset.none(), an empty IN list)
-        return 0
+        return Plan(rows=0, cost=0.0)
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):
         plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
+    top = plan[0]["Plan"]
+    return Plan(rows=int(top["Plan Rows"]), cost=float(top["Total Cost"]))
 
 
-def count_rows(queryset, *, estimate_above=None):
-    """Return the RowCount of `queryset`: exact, or on PostgreSQL the planner's estimate when that
-    is above `estimate_above` (default: settings.LIST_COUNT_ESTIMATE_ABOVE). Two queries on
-    PostgreSQL (the estimate, then the count when it is small), one elsewhere."""
-    limit = settings.LIST_COUNT_ESTIMATE_ABOVE if estimate_above is None else estimate_above
-    estimate = planner_rows(queryset)
-    if estimate is not None and estimate > limit:
-        return RowCount(estimate, estimated=True)
+def count_rows(queryset):
+    """Return the RowCount of `queryset`: exact, or on PostgreSQL the planner's estimate when it
+    expects more than settings.LIST_COUNT_ESTIMATE_ABOVE rows or a cost above
+    settings.LIST_MAX_COST. Two queries on PostgreSQL (the plan, then the count when it is
+    cheap), one elsewhere."""
+    plan = planner_estimate(queryset)
+    if plan is not None:
+        costly = plan.cost > settings.LIST_MAX_COST
+        if costly or plan.rows > settings.LIST_COUNT_ESTIMATE_ABOVE:
+            return RowCount(plan.rows, estimated=True, costly=costly)
     return RowCount(queryset.order_by().count())
 
 
-def more_rows_than(queryset, limit):
-    """True when `queryset` has more than `limit` rows, at a bounded cost: the planner's
-    estimate on PostgreSQL, else a count that stops after limit + 1 rows."""
-    estimate = planner_rows(queryset)
-    if estimate is not None:
-        return estimate > limit
-    return queryset.order_by().values("pk")[: limit + 1].count() > limit
+def too_many_to_count(queryset, *, max_rows):
+    """True when counting `queryset` in groups would read more than `max_rows` rows or, on
+    PostgreSQL, cost more than settings.LIST_MAX_COST. At a bounded cost: the planner's
+    estimate on PostgreSQL, else a count that stops after max_rows + 1 rows."""
+    plan = planner_estimate(queryset)
+    if plan is not None:
+        return plan.rows > max_rows or plan.cost > settings.LIST_MAX_COST
+    return queryset.order_by().values("pk")[: max_rows + 1].count() > max_rows
 
 
 @dataclass

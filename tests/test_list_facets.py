@@ -191,6 +191,20 @@ def test_count_above_the_threshold_is_the_planners_estimate(client, settings, re
     assert not any(f.counted for f in response.context["facets"])
 
 
+@postgres_only
+def test_a_costly_scan_is_estimated_and_not_faceted_however_few_rows(client, settings, reports):
+    """Rows no index serves cost more per row than an index-only scan: the planner's cost decides too."""
+    settings.LIST_MAX_COST = 0
+    analyze()
+    response = client.get("/reports/?layout=standard_2021")
+    assert response.context["page"].count.estimated
+    assert not any(f.counted for f in response.context["facets"])
+    settings.LIST_MAX_COST = 10**9
+    response = client.get("/reports/?layout=standard_2021")
+    assert response.context["page"].count == RowCount(fresh_count(layout="standard_2021"))
+    assert all(f.counted for f in response.context["facets"])
+
+
 def test_page_knows_its_next_page_without_a_count():
     rows = list(range(7))
     page = list_page(rows, number=3, per_page=3, count=RowCount(1000, estimated=True))
