@@ -8,14 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency, Region
 from reports.facets import Facet
 from reports.filters import LazyOrderingFilter, StrictFilterSet, province_choices
-from reports.widgets import JoinedSelect
+from reports.widgets import RegionChoiceFilter
 
 
 class AgencyFilter(StrictFilterSet):
     name = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("名称"))
-    province = django_filters.ModelChoiceFilter(
+    province = RegionChoiceFilter(
         field_name="region", method="filter_province", label=_("省份"),
-        queryset=Region.objects.filter(level=Region.Level.PROVINCE), widget=JoinedSelect,
+        queryset=Region.objects.filter(level=Region.Level.PROVINCE),
     )
     level = django_filters.ChoiceFilter(
         field_name="level", lookup_expr="exact", label=_("行政级别"), choices=Agency.Level.choices,

@@ -13,7 +13,7 @@ from reports.facets import Facet, key_of
 from reports.models import Figure, Layout, Report, Status
 from reports.parsing.metrics import label
 from reports.urlstate import url_without
-from reports.widgets import JoinedSelect
+from reports.widgets import JoinedSelect, RegionChoiceFilter
 
 # Figures whose presence (> 0) marks a report as having reviews or lawsuits.
 REVIEW_OR_LITIGATION_CODES = ("review_total", "litigation_total")
@@ -175,17 +175,17 @@ class ReportFilter(StrictFilterSet):
     (``requests_received`` ...); sorting by them needs them.
     """
 
-    province = django_filters.ModelChoiceFilter(
+    province = RegionChoiceFilter(
         field_name="province", lookup_expr="exact", label=_("省份"),
-        queryset=Region.objects.filter(level=Region.Level.PROVINCE), widget=JoinedSelect,
+        queryset=Region.objects.filter(level=Region.Level.PROVINCE),
     )
-    prefecture = django_filters.ModelChoiceFilter(
+    prefecture = RegionChoiceFilter(
         field_name="prefecture", lookup_expr="exact", label=_("地市"),
-        queryset=Region.objects.filter(level=Region.Level.PREFECTURE), widget=JoinedSelect,
+        queryset=Region.objects.filter(level=Region.Level.PREFECTURE),
     )
-    county = django_filters.ModelChoiceFilter(
+    county = RegionChoiceFilter(
         field_name="county", lookup_expr="exact", label=_("区县"),
-        queryset=Region.objects.filter(level=Region.Level.COUNTY), widget=JoinedSelect,
+        queryset=Region.objects.filter(level=Region.Level.COUNTY),
     )
     # Exact agency ids, for links from agency and chart pages; not rendered as a select.
     agency = IdsFilter(
