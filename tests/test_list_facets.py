@@ -264,3 +264,12 @@ def test_region_select_renders_like_djangos():
     assert ours == "".join(line.strip() for line in django.splitlines())
     assert '<option value="1">甲&lt;省&gt;</option>' in ours and '<option value="2" selected>乙省</option>' in ours
 
+
+
+def test_region_options_and_facets_follow_the_language(client):
+    zhejiang = RegionFactory(code="330000", name="浙江省", name_en="Zhejiang", level=Region.Level.PROVINCE)
+    ReportFactory(agency=AgencyFactory(region=zhejiang))
+    english = client.get("/en/reports/").content.decode()
+    assert f'<option value="{zhejiang.pk}">Zhejiang</option>' in english
+    assert f'<option value="{zhejiang.pk}">浙江省</option>' in client.get("/reports/").content.decode()
+    assert facets_of(client.get("/en/reports/"))["province"].values[0].label == "Zhejiang"
