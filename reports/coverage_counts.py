@@ -146,9 +146,9 @@ class Regions:
         return Agency.objects.filter(chosen)
 
 
-def refresh(region_ids, years) -> None:
-    """Recompute the rows of these regions (None: every region) for these years, both audiences.
-    Two statements per audience and 500 regions."""
+def refresh(region_ids, years, audiences=tuple(Audience)) -> None:
+    """Recompute the rows of these regions (None: every region) for these years and audiences.
+    Two statements per audience and 500 regions, and two per audience for the group sums."""
     last = built_through() if years else None
     if last is None:
         return
@@ -162,12 +162,12 @@ def refresh(region_ids, years) -> None:
         groups = [tuple(ids[at:at + IDS_PER_STATEMENT]) for at in range(0, len(ids), IDS_PER_STATEMENT)]
     with transaction.atomic():
         for group in groups:
-            for audience in Audience:
+            for audience in audiences:
                 # Every agency (a rebuild): all reports with an agency, not a semi-join on agency ids.
                 _refresh(Regions(group, years, own=group is not None), int(audience))
         if region_ids is None:
-            _roll_up(Grain.PREFECTURE, None, years)
-            _roll_up(Grain.PROVINCE, None, years)
+            _roll_up(Grain.PREFECTURE, None, years, audiences)
+            _roll_up(Grain.PROVINCE, None, years, audiences)
             return
         prefectures, provinces = set(), set()
         for pk, level, province, prefecture in Region.objects.filter(pk__in=[pk for pk in region_ids if pk]) \
@@ -175,11 +175,11 @@ def refresh(region_ids, years) -> None:
             provinces.add(pk if level == "province" else province)
             if level != "province":
                 prefectures.add(pk if level == "prefecture" else prefecture or pk)
-        _roll_up(Grain.PREFECTURE, prefectures - {None}, years)
-        _roll_up(Grain.PROVINCE, provinces - {None}, years)
+        _roll_up(Grain.PREFECTURE, prefectures - {None}, years, audiences)
+        _roll_up(Grain.PROVINCE, provinces - {None}, years, audiences)
 
 
-def _roll_up(grain: int, keys, years) -> None:
+def _roll_up(grain: int, keys, years, audiences) -> None:
     """Recompute the PREFECTURE or PROVINCE rows of these groups (None: all) by summing the
     REGION rows of their regions."""
     from reports.completeness import group_key
@@ -187,11 +187,12 @@ def _roll_up(grain: int, keys, years) -> None:
     if keys is not None and not keys:
         return
     level = "prefecture" if grain == Grain.PREFECTURE else "province"
-    stale = CoverageCount.objects.filter(grain=grain, year__in=years)
+    stale = CoverageCount.objects.filter(grain=grain, year__in=years, audience__in=audiences)
     if keys is not None:
         stale = stale.filter(region_id__in=keys)
     stale.delete()
-    sums = CoverageCount.objects.filter(grain=Grain.REGION, year__in=years).annotate(g=group_key(level))
+    sums = CoverageCount.objects.filter(grain=Grain.REGION, year__in=years, audience__in=audiences) \
+        .annotate(g=group_key(level))
     if keys is None:
         sums = sums.filter(g__isnull=False)
     else:
@@ -247,6 +248,7 @@ class _Pending(threading.local):
     depth = 0
     regions: dict
     agencies: dict
+    public = False
 
 
 _pending = _Pending()
@@ -261,8 +263,9 @@ def report_years(year) -> range:
     return range(year, year + LOOKBACK_YEARS + 1) if year else range(0)
 
 
-def mark(*, regions=(), agencies=(), years) -> None:
-    """Note that these regions' (or these agencies' regions') states may have changed in `years`;
+def mark(*, regions=(), agencies=(), years, staff_only=False) -> None:
+    """Note that these regions' (or these agencies' regions') states may have changed in `years`
+    (`staff_only`: for the staff's counts only, as when an unpublished report is added);
     recompute now, or at the end of the enclosing deferred() block."""
     years = set(years)
     if not years or not (regions or agencies):
@@ -272,8 +275,9 @@ def mark(*, regions=(), agencies=(), years) -> None:
             _pending.regions.setdefault(pk, set()).update(years)
         for pk in agencies:
             _pending.agencies.setdefault(pk, set()).update(years)
+        _pending.public = _pending.public or not staff_only
         return
-    _flush({pk: years for pk in regions}, {pk: years for pk in agencies})
+    _flush({pk: years for pk in regions}, {pk: years for pk in agencies}, public=not staff_only)
 
 
 @contextmanager
@@ -281,23 +285,23 @@ def deferred():
     """Collect marks and recompute once when the block ends without an exception (one import
     chunk: a few statements instead of several per report). Nests."""
     if not _pending.depth:
-        _pending.regions, _pending.agencies = {}, {}
+        _pending.regions, _pending.agencies, _pending.public = {}, {}, False
     _pending.depth += 1
     try:
         yield
     except BaseException:
         _pending.depth -= 1
         if not _pending.depth:
-            _pending.regions, _pending.agencies = {}, {}
+            _pending.regions, _pending.agencies, _pending.public = {}, {}, False
         raise
     _pending.depth -= 1
     if not _pending.depth:
-        regions, agencies = _pending.regions, _pending.agencies
-        _pending.regions, _pending.agencies = {}, {}
-        _flush(regions, agencies)
+        regions, agencies, public = _pending.regions, _pending.agencies, _pending.public
+        _pending.regions, _pending.agencies, _pending.public = {}, {}, False
+        _flush(regions, agencies, public=public)
 
 
-def _flush(regions: dict, agencies: dict) -> None:
+def _flush(regions: dict, agencies: dict, *, public: bool = True) -> None:
     regions = {pk: set(years) for pk, years in regions.items()}
     if agencies:
         for agency_id, region_id in Agency.objects.filter(pk__in=list(agencies)).values_list("pk", "region_id"):
@@ -306,4 +310,4 @@ def _flush(regions: dict, agencies: dict) -> None:
         return
     # One pass over the union of the years: recomputing a year that did not change is harmless.
     years = set().union(*regions.values())
-    refresh(list(regions), years)
+    refresh(list(regions), years, tuple(Audience) if public else (Audience.STAFF,))

@@ -12,7 +12,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from agencies.models import Agency, ReportingExpectation
 from agencies.signals import bulk_written
 from reports import coverage_counts
-from reports.models import Report
+from reports.models import Report, Status
 
 # What a report's coverage state is made of (completeness.py reads these).
 REPORT_FIELDS = frozenset({"agency", "agency_id", "year", "status", "is_current", "issued_on", "layout"})
@@ -34,9 +34,11 @@ def report_pre_save(sender, instance, update_fields=None, raw=False, **kwargs):
         instance._coverage_old = old
 
 
-def report_changed(sender, instance, update_fields=None, raw=False, **kwargs):
+def report_changed(sender, instance, update_fields=None, raw=False, created=False, **kwargs):
     if raw or not _touches(update_fields, REPORT_FIELDS):
         return
+    # A new report that is not published (every upload) changes only what staff see.
+    staff_only = created and instance.status != Status.PUBLISHED
     old = getattr(instance, "_coverage_old", None)
     instance._coverage_old = None
     places = [old] if old else []
@@ -44,7 +46,7 @@ def report_changed(sender, instance, update_fields=None, raw=False, **kwargs):
         places.append((instance.agency_id, instance.year))
     with coverage_counts.deferred():
         for agency_id, year in places:
-            coverage_counts.mark(agencies=[agency_id], years=coverage_counts.report_years(year))
+            coverage_counts.mark(agencies=[agency_id], years=coverage_counts.report_years(year), staff_only=staff_only)
 
 
 def agency_pre_save(sender, instance, update_fields=None, raw=False, **kwargs):
