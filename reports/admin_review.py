@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports import review, timeliness
+from reports import review, rollups, timeliness
 from reports.offsets import original_span
 from reports.models import Figure, Finding, Report, ReportEvent, Status
 from reports.parsing.metrics import ALL_CODES, label
@@ -136,7 +136,20 @@ class ReviewAdminMixin:
             changes = {name: (getattr(stored, name, ""), getattr(obj, name, ""))
                        for name in form.changed_data}
             review.record_metadata_change(stored, changes=changes, user=request.user)
+        # The form may move the report (agency, year, region, status): its old cells too.
+        before = rollups.report_keys([obj.pk]) if change else []
         super().save_model(request, obj, form, change)
+        rollups.refresh_rollups([obj.pk], before=before)
+
+    def delete_model(self, request, obj):
+        before = rollups.report_keys([obj.pk])
+        super().delete_model(request, obj)
+        rollups.refresh_rollups([], before=before)
+
+    def delete_queryset(self, request, queryset):
+        before = rollups.report_keys(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        rollups.refresh_rollups([], before=before)
 
     def get_list_display(self, request):
         return [*super().get_list_display(request), "review_link"]

@@ -26,6 +26,7 @@ from reports.forms import (
 )
 from reports.models import Report
 from reports.rates import RATES
+from reports.selection import scope_for
 from reports.tables import html_headers, html_rows
 from reports.urlstate import url_with
 
@@ -45,14 +46,16 @@ def compare(request):
         return render(request, "reports/compare.html", _context(request, form), status=400)
     data = form.cleaned_data
     visible = Report.objects.visible_to(request.user, include_unreviewed=data["include_unreviewed"])
-    years = queries.report_years(form.reports(visible, years=False))
+    # A Selection rather than a queryset, so that the rollups answer it where they can.
+    scope = scope_for(request.user, include_unreviewed=data["include_unreviewed"])
+    years = queries.report_years(form.selection(scope, years=False))
     if data.get("year"):
         year, over_years = data["year"], False
     elif data.get("year__gte") or data.get("year__lte"):
         year, over_years = None, True
     else:
         year, over_years = (years[-1] if years else None), False
-    reports = form.reports(visible, year=year)
+    reports = form.selection(scope, year=year)
     facts = {**queries.coverage(reports), "year": year, "over_years": over_years}
     kind = "map" if data["tab"] == "map" else data["chart"]
     spec = form.spec(

@@ -5,14 +5,16 @@ so switching tabs keeps every choice. An invalid value is a form error (HTTP 400
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django import forms
-from django.db.models import Q
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _, gettext_lazy
 
 from agencies.models import Agency, Region
 from reports.charts import MAP_RATES, REVIEW_RATES, Spec, metric_label
 from reports.parsing.metrics import CORE
+from reports.selection import Selection
 
 TABS = (("chart", gettext_lazy("图表")), ("table", gettext_lazy("表格")), ("map", gettext_lazy("地图")))
 CHARTS = (
@@ -113,27 +115,17 @@ class CompareForm(forms.Form):
         data = self.cleaned_data
         return data["metric"] if data["chart"] != "outcomes" else "disclosure_rate"
 
-    def reports(self, visible, *, year=None, years=True):
-        """The chosen regions' and agencies' reports among `visible`: of `year`, else of the
-        range (years=False: of every year, for the year controls)."""
+    def selection(self, scope, *, year=None, years=True):
+        """The chosen regions' and agencies' reports of `scope` as a Selection (which the rollups
+        answer where they can): of `year`, else of the range (years=False: of every year, for
+        the year controls)."""
         data = self.cleaned_data
-        reports = visible
-        if data["region"]:
-            chosen = Q()
-            for region in data["region"]:
-                chosen |= Q(**{region.level: region})
-            reports = reports.filter(chosen)
-        if data["agency"]:
-            reports = reports.filter(agency__in=data["agency"])
+        chosen = Selection(scope=scope, regions=tuple(data["region"] or ()), agencies=tuple(data["agency"] or ()))
         if not years:
-            return reports
+            return chosen
         if year is not None:
-            return reports.filter(year=year)
-        if data.get("year__gte"):
-            reports = reports.filter(year__gte=data["year__gte"])
-        if data.get("year__lte"):
-            reports = reports.filter(year__lte=data["year__lte"])
-        return reports
+            return replace(chosen, year=year)
+        return replace(chosen, year_gte=data.get("year__gte"), year_lte=data.get("year__lte"))
 
     def spec(self, *, kind, year, over_years, include_unreviewed, link="", geojson="", inset_geojson="",
              provinces=()):

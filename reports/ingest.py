@@ -32,6 +32,7 @@ from reports.offsets import compress as compress_offsets
 from reports.parse_rows import figure_rows, new_findings, warning_dict
 from reports.parsing import checks as parsing_checks
 from reports.parsing import parse_report
+from reports.rollups import refresh_rollups
 from reports.summary import refresh_metrics
 
 log = logging.getLogger(__name__)
@@ -456,6 +457,8 @@ def _write_reports(items: list[Item], context: Context, current: dict, new: list
     Finding.objects.bulk_create(findings)
     ReportEvent.objects.bulk_create(events)
     refresh_metrics([item.outcome.report.pk for item in written])
+    # Once per chunk: the new reports' cells, and those of the versions they replaced.
+    refresh_rollups([r.pk for item in written for r in (item.outcome.report, item.outcome.existing) if r is not None])
 
 
 # Every Figure column but the key, with the value a new figure has when figure_rows() leaves it out.

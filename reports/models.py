@@ -496,3 +496,134 @@ class CoverageHorizon(models.Model):
     class Meta:
         verbose_name = _("发布情况统计年度范围")
         verbose_name_plural = _("发布情况统计年度范围")
+
+
+# --- Rollups (reports/rollups.py): the sums and counts of the chart pages, pre-aggregated.
+
+# Codes summed per cell: the ReportMetrics columns (reports/summary.py SUMMARY_CODES, spelled
+# here from the catalog because summary.py imports this module).
+def _rollup_codes():
+    from reports.parsing.metrics import CORE_CODES, HARMONIZED, HARMONIZED_CODES
+    from reports.rates import PAIRED
+
+    codes = CORE_CODES + tuple(c for c in HARMONIZED_CODES if c not in CORE_CODES)
+    return codes, tuple(name for name, *_ in HARMONIZED), tuple(PAIRED)
+
+
+class RollupScope(models.IntegerChoices):
+    """Which reports a rollup row sums: what everyone sees, or what staff see with 包含未发布."""
+
+    PUBLISHED = 0, _("已发布")
+    STAFF = 1, _("当前且未撤回")
+
+
+class RollupGrain(models.IntegerChoices):
+    """How fine a ReportRollup row is: the sum of a province's or a prefecture's cells, or one
+    cell. A query reads the coarsest grain its grouping and region filters allow, so that a
+    chart by province sums 31 rows a year, not every county's."""
+
+    PROVINCE = 0, _("省级")
+    PREFECTURE = 1, _("地级")
+    CELL = 2, _("区划单元")
+
+
+class ReportRollup(models.Model):
+    """One row per scope, finest region cell (province, prefecture, county; 0 = none) and year:
+    the count, agency counts and per-code sums and counts of the scope's current reports there;
+    and per scope, province (prefecture) and year the sums of those rows (grain).
+
+    Kept exact by reports/rollups.py refresh_rollups(), called by every writer; rebuilt by
+    `manage.py rebuild_rollups`. Reports without a year are not rolled up (a chart always has
+    a year; reports/queries.py answers other selections live).
+    """
+
+    grain = models.PositiveSmallIntegerField(choices=RollupGrain.choices)
+    scope = models.PositiveSmallIntegerField(choices=RollupScope.choices)
+    province_id = models.IntegerField()
+    prefecture_id = models.IntegerField()
+    county_id = models.IntegerField()
+    year = models.PositiveSmallIntegerField()
+    n_reports = models.IntegerField()
+    # Current reports with an agency: one per agency and year (one_current_report_per_agency_year),
+    # so these add up over cells of one year.
+    n_agencies = models.IntegerField()
+    # g_<level>_<k>: agencies of the row whose previous report (same scope) in the same region
+    # at that level (nation: anywhere) is k years older; _first: none; _far: more than
+    # ROLLUP_GAPS years. k = 1 is continuing_agencies(); with the rest the distinct agencies
+    # of a range L..H are a SUM: rows of L..H with k > year - L (reports/rollup_queries.py).
+    n_outcomes = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("汇总单元")
+        verbose_name_plural = _("汇总单元")
+        indexes = [
+            models.Index(fields=["grain", "scope", "year", "province_id"], name="rollup_grain_year_idx"),
+            models.Index(fields=["grain", "province_id", "prefecture_id", "county_id", "year"],
+                         name="rollup_cell_idx"),
+        ]
+
+    def __str__(self):
+        return f"rollup {self.grain} {self.scope} {self.province_id}/{self.prefecture_id}/{self.county_id} {self.year}"
+
+
+# Levels whose "previous report in the same region" the gap columns count, and how many years
+# apart they tell; a range longer than that is answered from RollupAgencyYears.
+ROLLUP_GAP_LEVELS = ("nation", "province", "prefecture", "county")
+ROLLUP_GAPS = 20
+
+
+def rollup_gap_buckets():
+    return ("first", *map(str, range(1, ROLLUP_GAPS + 1)), "far")
+
+
+def _add_rollup_columns():
+    codes, categories, paired = _rollup_codes()
+    # s_ sum and n_ count of reports stating a code; h_/hn_ of a harmonized outcome category
+    # (two share a code's name); p_ a PAIRED sum (reports/rates.py).
+    for prefix, count, names in (("s", "n", codes), ("h", "hn", categories)):
+        for name in names:
+            ReportRollup.add_to_class(f"{prefix}_{name}", models.DecimalField(max_digits=20, decimal_places=2, null=True))
+            ReportRollup.add_to_class(f"{count}_{name}", models.IntegerField())
+    for name in paired:
+        ReportRollup.add_to_class(f"p_{name}", models.DecimalField(max_digits=20, decimal_places=2, null=True))
+    for level in ROLLUP_GAP_LEVELS:
+        for bucket in rollup_gap_buckets():
+            ReportRollup.add_to_class(f"g_{level}_{bucket}", models.IntegerField())
+
+
+_add_rollup_columns()
+
+
+class RollupAgencyYears(models.Model):
+    """Agencies of a cell by the set of years they reported there (bit year - 2000; bit 62 holds
+    2062 and later), so that the distinct agencies over a year range are a SUM, not a
+    COUNT(DISTINCT) over reports: SUM(n) WHERE mask & range <> 0. Read for the selections the
+    gap columns of ReportRollup cannot answer (reports/rollup_queries.py gap_level()): its rows
+    grow with the variety of agencies' year patterns, those do not.
+
+    An agency whose reports (in the scope) all lie in one cell is counted in a row with
+    agency_id 0; one with reports in several cells has a row per cell with its id, counted
+    DISTINCT (few), so that no agency counts twice in a larger region.
+    """
+
+    scope = models.PositiveSmallIntegerField(choices=RollupScope.choices)
+    province_id = models.IntegerField()
+    prefecture_id = models.IntegerField()
+    county_id = models.IntegerField()
+    agency_id = models.IntegerField()
+    mask = models.BigIntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("汇总单元机关年度")
+        verbose_name_plural = _("汇总单元机关年度")
+        indexes = [
+            models.Index(fields=["scope", "province_id", "prefecture_id", "county_id"],
+                         name="rollup_agencies_cell_idx"),
+            # The few agencies counted by id: found without reading the aggregated rows.
+            models.Index(fields=["scope", "agency_id"], condition=Q(agency_id__gt=0),
+                         name="rollup_agencies_moved_idx"),
+        ]
+
+    def __str__(self):
+        return f"agencies {self.scope} {self.province_id}/{self.prefecture_id}/{self.county_id} {self.mask:b}"

@@ -1,4 +1,9 @@
-"""Aggregations for charts and their exports, computed in the database from published figures."""
+"""Aggregations for charts and their exports, computed in the database from published figures.
+
+Each function takes a report queryset (aggregated live) or a reports.selection.Selection, which
+the rollups answer when they can (reports/rollup_queries.py: same rows, cost independent of the
+number of reports) and which is otherwise aggregated live as its queryset.
+"""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -8,8 +13,10 @@ from django.db.models import Count, F, Max, Min
 
 from agencies.english_names import localized
 from agencies.models import Agency, Region
+from reports import metric_sql, rollup_queries
 from reports.parsing.metrics import HARMONIZED, HARMONIZED_CODES
 from reports.rates import PAIRED
+from reports.selection import Selection
 from reports.summary import SUMMARY_CODES
 
 # Region level -> (Report foreign key, grouped model, its key column). "agency" groups by
@@ -42,13 +49,19 @@ def chart_rows(reports, *, level, codes=(), harmonized=False, paired=(), by_year
     Pivoting the figures on every request (an inner GROUP BY over up to 500,000 figure rows)
     made multi-year charts miss the page budget (bench/pages_bench.py).
     """
-    fk, model, key_column = LEVELS[level]
     wanted = set(codes) | {PAIRED[p][0] for p in paired} | {c for p in paired for c in PAIRED[p][1]}
     if harmonized:
         wanted |= set(HARMONIZED_CODES)
     unknown = wanted - set(SUMMARY_CODES)
     if unknown:
         raise ValueError(f"not in the ReportMetrics summary: {sorted(unknown)}")
+    if isinstance(reports, Selection):
+        if reports.by_rollup(level):
+            result = rollup_queries.chart_rows(reports, level=level, codes=codes, harmonized=harmonized,
+                                               paired=paired, by_year=by_year)
+            return [_row(r, codes, harmonized, paired, by_year) for r in result]
+        reports = reports.reports()
+    fk, model, key_column = LEVELS[level]
     group = list(dict.fromkeys([fk, "agency_id"])) + (["year"] if by_year else [])
     # A LEFT JOIN: a report without a summary row (no figures written yet) still counts.
     per_report = {f"c_{code}": F(f"metrics__{code}") for code in sorted(wanted)}
@@ -64,20 +77,11 @@ def chart_rows(reports, *, level, codes=(), harmonized=False, paired=(), by_year
     for code in codes:
         selects += [("m_" + code, f"SUM({col(code)})"), ("n_" + code, f"COUNT({col(code)})")]
     if harmonized:
-        for cat, _zh, _en, alternatives in HARMONIZED:
-            options = [
-                f"CASE WHEN {' OR '.join(f'{col(c)} IS NOT NULL' for c in alt)} "
-                f"THEN {' + '.join(f'COALESCE({col(c)}, 0)' for c in alt)} END"
-                for alt in alternatives
-            ]
-            value = f"COALESCE({', '.join(options)})" if len(options) > 1 else options[0]
+        for cat, value in metric_sql.categories(col):
             selects += [("m_" + cat, f"SUM({value})"), ("n_" + cat, f"COUNT({value})")]
-        any_stated = " OR ".join(f"{col(c)} IS NOT NULL" for c in HARMONIZED_CODES)
-        selects.append(("n_outcomes", f"SUM(CASE WHEN {any_stated} THEN 1 ELSE 0 END)"))
+        selects.append(("n_outcomes", f"SUM({metric_sql.outcome_stated(col)})"))
     for p in paired:
-        code, required = PAIRED[p]
-        stated = " OR ".join(f"{col(c)} IS NOT NULL" for c in required)
-        selects.append(("m_" + p, f"SUM(CASE WHEN {stated} THEN {col(code)} END)"))
+        selects.append(("m_" + p, f"SUM({metric_sql.paired_value(p, col)})"))
     # Group names are joined to the aggregated rows, not to every report: PostgreSQL then sorts
     # (for COUNT DISTINCT) narrow rows, in memory for one-year charts. Summing per agency first
     # to count agencies without DISTINCT was slower (bench/pages_bench.py).
@@ -132,6 +136,10 @@ def _decimal(value):
 
 def coverage(reports):
     """Return reports, agencies and the years covered by a report queryset (two queries)."""
+    if isinstance(reports, Selection):
+        if reports.by_rollup():
+            return rollup_queries.coverage(reports)
+        reports = reports.reports()
     totals = reports.aggregate(
         reports=Count("pk"), agencies=Count("agency", distinct=True),
         first_year=Min("year"), last_year=Max("year"),
@@ -153,6 +161,11 @@ def report_years(reports):
     The compare page offers these in its year controls and on the map's slider; pass the
     selection without its year filter. (A rollup answers it with the distinct years per group.)
     """
+    if isinstance(reports, Selection):
+        # Reports without a year are left out either way, so only an agency filter needs the live query.
+        if not reports.agencies:
+            return rollup_queries.report_years(reports)
+        reports = reports.reports()
     return sorted(y for y in reports.order_by().values_list("year", flat=True).distinct() if y is not None)
 
 
@@ -170,6 +183,10 @@ def continuing_agencies(reports, *, level):
     answers it from one row per (group, year) with the count of agencies also present in the
     year before.
     """
+    if isinstance(reports, Selection):
+        if rollup_queries.continues_by_rollup(reports, level):
+            return rollup_queries.continuing_agencies(reports, level=level)
+        reports = reports.reports()
     fk = LEVELS[level][0]
     q = connection.ops.quote_name
     inner = (reports.order_by().filter(agency__isnull=False, year__isnull=False)

@@ -12,6 +12,7 @@ from reports.models import Figure, Finding, Report, ReportEvent, Status
 from reports.offsets import compress as compress_offsets
 from reports.parse_rows import figure_fields, first_per_code, new_findings, warning_dict
 from reports.parsing import parse_report
+from reports.rollups import refresh_rollups
 from reports.summary import refresh_metrics
 
 
@@ -91,6 +92,7 @@ def reparse_report(report: Report, *, user=None, divisions=None) -> ReparseSumma
         old_text, old_version = report.text, report.parser_version
         _merge_figures(report, result, old_text, summary)
         refresh_metrics([report.pk])
+        refresh_rollups([report.pk])
         _refresh_findings(report, result, summary)
         report.text = result.text
         report.original_text = result.original_text

@@ -11,6 +11,7 @@ from django.utils.translation import get_language, gettext as _
 
 from reports.models import Figure, Finding, Report, ReportEvent, Status
 from reports.parsing.metrics import is_known, label
+from reports.rollups import refresh_rollups
 from reports.summary import refresh_metrics
 
 Action = ReportEvent.Action
@@ -145,6 +146,7 @@ def reopen(report: Report, *, user, reason: str) -> Report:
         locked.status_reason = reason
         locked.published_at = None
         locked.save(update_fields=["status", "status_reason", "published_at", "updated_at"])
+        refresh_rollups([locked.pk])
     report.refresh_from_db()
     return report
 
@@ -165,6 +167,7 @@ def correct_figure(figure: Figure, *, value, reason: str, user) -> Figure:
         figure.reparse_value = None
         figure.save(update_fields=["value", "corrected", "reparse_value"])
         refresh_metrics([report.pk])
+        refresh_rollups([report.pk])
         ReportEvent.objects.create(
             report=report, action=Action.CORRECTED, code=figure.code, old_value=format_value(old),
             new_value=format_value(value), reason=reason, user=user,
@@ -207,6 +210,7 @@ def add_figure(report: Report, *, code: str, value, evidence_start: int, evidenc
         figure.removed = False
         figure.save()
         refresh_metrics([report.pk])
+        refresh_rollups([report.pk])
         ReportEvent.objects.create(
             report=report, action=Action.ADDED, code=code, old_value=old_value, new_value=format_value(value),
             reason=reason, user=user,
@@ -228,6 +232,7 @@ def remove_figure(figure: Figure, *, reason: str, user) -> Figure:
         figure.reparse_value = None
         figure.save(update_fields=["removed", "reparse_value"])
         refresh_metrics([report.pk])
+        refresh_rollups([report.pk])
         ReportEvent.objects.create(
             report=report, action=Action.REMOVED, code=figure.code, old_value=format_value(figure.value),
             reason=reason, user=user, details={"figure": figure.pk},
@@ -383,6 +388,7 @@ def _set_status(report: Report, to: Status, *, user, reason: str, extra_fields=(
     report.status = to
     report.status_reason = reason
     report.save(update_fields=["status", "status_reason", "updated_at", *extra_fields])
+    refresh_rollups([report.pk])
     ReportEvent.objects.create(
         report=report, action=Action.STATUS, old_value=old, new_value=to, reason=reason, user=user,
     )

@@ -58,6 +58,15 @@ class ReportFactory(factory.django.DjangoModelFactory):
     file = factory.LazyAttribute(lambda r: ContentFile(r.text.encode("utf-8"), name=r.original_filename))
     province = factory.LazyAttribute(lambda r: r.agency.region.province or r.agency.region if r.agency.region else None)
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Like every writer of reports, keep the chart rollups exact (reports/rollups.py).
+        from reports.rollups import refresh_rollups
+
+        report = super()._create(model_class, *args, **kwargs)
+        refresh_rollups([report.pk])
+        return report
+
 
 class FigureFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -75,10 +84,12 @@ class FigureFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         # Like every writer of figures, keep the report's ReportMetrics summary in sync.
+        from reports.rollups import refresh_rollups
         from reports.summary import refresh_metrics
 
         figure = super()._create(model_class, *args, **kwargs)
         refresh_metrics([figure.report_id])
+        refresh_rollups([figure.report_id])
         return figure
 
 
