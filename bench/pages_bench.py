@@ -1,25 +1,43 @@
-"""Benchmark: server time of /reports/ and each /compare/ chart kind on 50,000 synthetic reports.
+"""Benchmark: server time of /reports/, each /compare/ chart kind and /coverage/ on N synthetic reports.
 
-Run against PostgreSQL (DESIGN.md budget: p95 under 150 ms with 50,000 reports and 1,000,000
-figures, a fixed number of queries per page):
+Run against PostgreSQL (DESIGN.md budget: every page p95 under 150 ms with 1,000,000 reports, a
+fixed number of queries per page, p50 growth from 50,000 reports at most 1.3x on the pages the
+rollups answer):
 
     createdb -h 127.0.0.1 -U postgres bench   # once
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/pages_bench.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/pages_bench.py \
+        --reports 1000000 --compare-with 50000
 
-The fill is skipped when the database already holds the synthetic reports (`--refill` redoes
-it); their ReportMetrics summary is filled by its migration, or here when it is empty. Regions come from the loaded Region table (agencies migration 0002).
+`--reports N` fills the database of DATABASE_URL with N reports (once: a database holding
+another number of synthetic reports is refused; `--refill` deletes them first). Agencies grow
+with N (about one per 14 reports: 70,000 at 1,000,000, over every county and the prefectures
+and provinces), each with its reports over 2008-2024 (coverage growing over the years), one
+ReportMetrics row per report with about 20 codes, and a reporting expectation for one agency in
+ten so that /coverage/ has expected agencies. Figures (the evidence rows) are written for the
+first 50,000 reports only: no benchmarked page reads them, and 20 per report would be 20 million
+rows at 1,000,000. PostgreSQL is filled with COPY, SQLite with multi-row INSERTs; then
+`rebuild_rollups`.
+
+`--compare-with M` also fills (once) and times a second database of M reports, named after the
+first with `_M` appended (bench_50000), created on the same server when missing, and prints the
+growth p50(N) / p50(M) per page. Each URL is timed on one database then the other, `--runs`
+times (default 3), and the median of the runs' p50 and p95 is shown: the machine is shared, and
+a burst of load then hits both sizes alike instead of skewing one table. Pages are labelled `rollup` when the chart rollups answer them
+(reports/rollup_queries.py) and `live` when they aggregate reports per request (the agency level,
+the report and agency lists, the picker; /coverage/ reads its own rollup, reports/coverage_counts.py, but
+also pages its matrix live): the growth target applies to the rollup pages.
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import math
 import os
 import random
 import statistics
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -30,21 +48,24 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.conf import settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from agencies.models import Agency, Region  # noqa: E402
-from reports.models import Figure, Report, ReportMetrics, Status  # noqa: E402
+from agencies.models import Agency, Region, ReportingExpectation  # noqa: E402
+from reports.models import Figure, Report, ReportMetrics, ReportRollup, Status  # noqa: E402
 from reports import coverage_counts  # noqa: E402
-from reports.summary import refresh_metrics  # noqa: E402
+from reports.models import CoverageCount  # noqa: E402
+from reports.summary import SUMMARY_CODES  # noqa: E402
 
-REPORTS = 50_000
+REPORTS_PER_AGENCY = 14.3
+FIGURES_FOR = 50_000  # reports that get Figure rows
 YEARS = range(2008, 2025)
 MARK = "bench-synthetic"
 BUDGET_MS = 150
+GROWTH = 1.3
 
 
 def lognormal(rng, median, sigma):
@@ -95,85 +116,123 @@ def ensure_regions():
     load_regions()
 
 
-def fill(rng):
+def next_id(model):
+    return (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+
+
+def insert_rows(model, columns, rows):
+    """Write rows (tuples in `columns` order): COPY on PostgreSQL, multi-row INSERTs elsewhere."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        per = max(1, 900 // len(columns))  # SQLite's bound-parameter limit
+        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        batch = []
+        for row in rows:
+            batch.extend(row)
+            if len(batch) == per * len(columns):
+                cursor.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * per)}", batch)
+                batch = []
+        if batch:
+            n = len(batch) // len(columns)
+            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * n)}", batch)
+
+
+def reset_sequences():
+    if connection.vendor != "postgresql":
+        return  # SQLite takes max(id) + 1
+    with connection.cursor() as cursor:
+        for model in (Agency, Report, Figure, ReportingExpectation):
+            table = model._meta.db_table
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                           f"(SELECT COALESCE(MAX(id), 1) FROM {table}))")
+
+
+def fill(rng, n_reports):
+    """Agencies, their reports, ReportMetrics, some figures and expectations; returns counts."""
     ensure_regions()
+    now = datetime.now(timezone.utc)
     provinces = list(Region.objects.filter(level="province").exclude(code__in=["710000", "810000", "820000"]))
-    prefectures = list(Region.objects.filter(level="prefecture").select_related("province"))
-    counties = list(Region.objects.filter(level="county").select_related("province", "prefecture"))
-    # Agencies: a few at province level, more at prefecture and most at county level, unevenly
-    # spread over provinces (larger provinces have more reporting agencies).
-    weight = {p.pk: rng.uniform(0.3, 3.0) for p in provinces}
+    prefectures = list(Region.objects.filter(level="prefecture").exclude(province__code__in=["710000", "810000", "820000"]))
+    counties = list(Region.objects.filter(level="county").exclude(province__code__in=["710000", "810000", "820000"]))
+    cell = {}  # region id -> (province, prefecture, county) ids
+    for r in provinces:
+        cell[r.pk] = (r.pk, None, None)
+    for r in prefectures:
+        cell[r.pk] = (r.province_id, r.pk, None)
+    for r in counties:
+        cell[r.pk] = (r.province_id, r.prefecture_id, r.pk)
+    # Agencies: 10% provincial, 25% prefectural, 65% county-level spread over every county.
+    n_agencies = max(50, round(n_reports / REPORTS_PER_AGENCY))
+    first_agency = next_id(Agency)
     agencies = []
-    n_agencies = 5200
     for i in range(n_agencies):
         r = rng.random()
-        if r < 0.15:
-            region = rng.choices(provinces, [weight[p.pk] for p in provinces])[0]
-            level = "province"
-        elif r < 0.45:
-            region = rng.choice(prefectures)
-            level = "prefecture"
+        if r < 0.10:
+            region, level = rng.choice(provinces), "province"
+        elif r < 0.35:
+            region, level = rng.choice(prefectures), "prefecture"
         else:
-            region = rng.choice(counties)
-            level = "county"
-        agencies.append(Agency(name=f"{region.name}测试机关{i}", normalized_name=f"{MARK}-{i}",
-                               region=region, level=level))
-    Agency.objects.bulk_create(agencies, batch_size=2000)
-    agencies = list(Agency.objects.filter(normalized_name__startswith=MARK).select_related(
-        "region__province", "region__prefecture"))
-    # Reports: coverage grows over the years (few agencies reported in 2008, most by 2024).
-    pairs = [(a, y) for a in agencies for y in YEARS]
-    year_weight = {y: 0.3 + 0.7 * (y - 2008) / 16 for y in YEARS}
-    rng.shuffle(pairs)
-    chosen = []
-    for a, y in pairs:
-        if rng.random() < year_weight[y] * 0.9:
-            chosen.append((a, y))
-        if len(chosen) == REPORTS:
-            break
-    reports = []
-    for n, (a, y) in enumerate(chosen):
-        region = a.region
-        province = region if region.level == "province" else region.province
-        prefecture = region if region.level == "prefecture" else region.prefecture
-        county = region if region.level == "county" else None
-        status = rng.choices([Status.PUBLISHED, Status.NEEDS_REVIEW, Status.REVIEWED, Status.PARSED],
-                             [90, 5, 3, 2])[0]
-        layout = "standard_2021" if y >= 2021 else "standard_2019" if y >= 2019 else "stat_table_pre2019"
-        reports.append(Report(
-            agency=a, year=y, title=f"{a.name}{y}年政府信息公开工作年度报告", province=province,
-            prefecture=prefecture, county=county, file="", original_filename=f"{MARK}-{n}.txt",
-            sha256=hashlib.sha256(f"{MARK}-{n}".encode()).hexdigest(), layout=layout,
-            status=status, warning_count=rng.choice([0, 0, 0, 1, 2]),
-            text="", original_text="",
-        ))
-    Report.objects.bulk_create(reports, batch_size=2000)
-    # A list before COPY starts: a lazy queryset would query the connection the COPY holds.
-    ids = list(Report.objects.filter(original_filename__startswith=MARK).values_list("pk", "year"))
-    count = 0
-    table = Figure._meta.db_table
-    columns = ("report_id", "code", "value", "evidence", "method", "parsed_value", "corrected", "removed")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for pk, year in ids:
-                    for code, value in figures_for(rng, year).items():
-                        copy.write_row((pk, code, value, f"{code} {value}", "table", value,
-                                        False, rng.random() < 0.002))
-                        count += 1
-    else:
-        batch = []
-        for pk, year in ids:
-            for code, value in figures_for(rng, year).items():
-                batch.append(Figure(report_id=pk, code=code, value=value, evidence=f"{code} {value}",
-                                    parsed_value=value, removed=rng.random() < 0.002))
-        Figure.objects.bulk_create(batch, batch_size=5000)
-        count = len(batch)
-    # The COPY and bulk_create above bypass the writers: summarise every report in one statement,
-    # and count /coverage/'s states anew.
-    refresh_metrics(None)
-    coverage_counts.rebuild()
-    return len(reports), count
+            region, level = counties[i % len(counties)], "county"
+        agencies.append((first_agency + i, region.pk, level,
+                         region.name + ("人民政府" if rng.random() < 0.1 else f"测试局{i}")))
+    insert_rows(Agency, ("id", "name", "normalized_name", "region_id", "level", "created_at"),
+                ((pk, name, f"{MARK}-{pk}", region, level, now) for pk, region, level, name in agencies))
+    # Agency-years: coverage grows over the years (few agencies reported in 2008, most by 2024),
+    # scaled so that the expected total is n_reports, then trimmed or topped up to it exactly.
+    weight = {y: 0.4 + 0.6 * (y - 2008) / 16 for y in YEARS}
+    scale = n_reports / (n_agencies * sum(weight.values()))
+    chosen, left = [], []
+    for pk, *_rest in agencies:
+        for y in YEARS:
+            (chosen if rng.random() < min(1.0, scale * weight[y]) else left).append((pk, y))
+    rng.shuffle(chosen)
+    if len(chosen) < n_reports:
+        rng.shuffle(left)
+        chosen += left[:n_reports - len(chosen)]
+    chosen = chosen[:n_reports]
+    region_of = {pk: region for pk, region, _level, _name in agencies}
+    first_report = next_id(Report)
+    metric_rows, figure_rows = [], []
+
+    def reports():
+        for n, (agency, y) in enumerate(chosen):
+            pk = first_report + n
+            province, prefecture, county = cell[region_of[agency]]
+            status = rng.choices([Status.PUBLISHED, Status.NEEDS_REVIEW, Status.REVIEWED, Status.PARSED],
+                                 [90, 5, 3, 2])[0]
+            layout = "standard_2021" if y >= 2021 else "standard_2019" if y >= 2019 else "stat_table_pre2019"
+            figures = figures_for(rng, y)
+            metric_rows.append((pk, *(figures.get(c) for c in SUMMARY_CODES)))
+            if n < FIGURES_FOR:
+                figure_rows.extend((pk, code, value, f"{code} {value}", "table", value, False, rng.random() < 0.002)
+                                   for code, value in figures.items())
+            yield (pk, agency, y, f"测试机关{agency}{y}年政府信息公开工作年度报告", province, prefecture, county,
+                   "", f"{MARK}-{pk}.txt", 0, hashlib.sha256(f"{MARK}-{pk}".encode()).hexdigest(), "", "", "", "",
+                   "[]", "", layout, False, status, "", "", "[]", rng.choice([0, 0, 0, 1, 2]), True, now, now,
+                   now if status == Status.PUBLISHED else None, "", False)
+
+    insert_rows(Report, ("id", "agency_id", "year", "title", "province_id", "prefecture_id", "county_id",
+                         "file", "original_filename", "file_size", "sha256", "file_kind", "encoding", "text",
+                         "original_text", "offsets", "script", "layout", "multi_year", "status", "status_reason",
+                         "parser_version", "warnings", "warning_count", "is_current", "uploaded_at",
+                         "updated_at", "published_at", "issued_on_evidence", "issued_on_corrected"), reports())
+    # Removed figures are left out of the summary, as refresh_metrics() does.
+    insert_rows(ReportMetrics, ("report_id", *SUMMARY_CODES), metric_rows)
+    insert_rows(Figure, ("report_id", "code", "value", "evidence", "method", "parsed_value", "corrected",
+                         "removed"), figure_rows)
+    # Expectations for one agency in ten: listed from a year on, a few ended.
+    expectations = [(pk, rng.choice(list(YEARS)[:10]), rng.choice([None] * 9 + [2022]), "", None, "", now)
+                    for pk, *_rest in agencies if rng.random() < 0.1]
+    insert_rows(ReportingExpectation, ("agency_id", "first_year", "last_year", "end_reason", "government",
+                                       "note", "updated_at"), expectations)
+    reset_sequences()
+    return len(agencies), len(chosen), len(figure_rows)
 
 
 def time_url(client, url, n):
@@ -192,79 +251,165 @@ def time_url(client, url, n):
     return statistics.median(times), p95, sorted(queries)
 
 
+# (label, kind, URL): kind "rollup" when reports/rollup_queries.py answers the chart, "live" when
+# the page aggregates reports per request (agency level, report list, picker, /coverage/).
 URLS = [
-    ("reports list", "/reports/"),
-    ("reports list, province + year range", "/reports/?province=330000&year__gte=2019&year__lte=2022"),
-    ("reports list, one year", "/reports/?year=2023"),
-    ("reports list, layout + warnings", "/reports/?layout=standard_2021&has_warnings=true"),
-    ("reports list, page 20", "/reports/?page=20"),
-    ("reports list json", "/reports/?format=json"),
-    ("agencies list", "/agencies/"),
-    ("agencies list, prefecture level", "/agencies/?level=prefecture"),
-    ("agencies list json", "/agencies/?format=json"),
-    ("volume bars by province", "/compare/?chart=volume&year=2023&level=province"),
-    ("volume lines by province", "/compare/?chart=volume&year__gte=2008&year__lte=2024&level=province"),
-    ("volume bars by prefecture, per agency, sorted", "/compare/?chart=volume&year=2023&level=prefecture&mode=per_agency&sort=-value"),
-    ("volume lines of agencies in 浙江", "/compare/?chart=volume&year__gte=2015&year__lte=2024&level=agency&region=330000"),
-    ("volume lines by county in 浙江, table", "/compare/?chart=volume&year__gte=2015&year__lte=2024&level=county&region=330000&tab=table"),
-    ("outcome mix by province, percent", "/compare/?chart=outcomes&year=2023&level=province&mode=percent"),
-    ("outcome mix by province, 2008-2024", "/compare/?chart=outcomes&year__gte=2008&year__lte=2024&level=province"),
-    ("review and litigation by province", "/compare/?chart=review&year=2023&level=province"),
-    ("review and litigation by county in 浙江", "/compare/?chart=review&year=2023&level=county&region=330000"),
-    ("review table by prefecture", "/compare/?chart=review&year=2023&level=prefecture&tab=table"),
-    ("map of requests", "/compare/?tab=map&year=2023&metric=requests_received"),
-    ("map of correction rate", "/compare/?tab=map&chart=review&year=2023&metric=correction_rate"),
-    ("map of disclosure rate, latest year", "/compare/?tab=map&chart=outcomes"),
-    ("compare csv", "/compare/?chart=outcomes&year=2023&level=province&format=csv"),
-    ("picker search", "/compare/options/?q=%E6%9D%AD%E5%B7%9E"),
-    ("coverage by province, 2020-2024", "/coverage/?year__gte=2020&year__lte=2024"),
-    ("coverage of 浙江 by prefecture, 2020-2024", "/coverage/?region=330000&year__gte=2020&year__lte=2024"),
+    ("reports list", "live", "/reports/"),
+    ("reports list, province + year range", "live", "/reports/?province=330000&year__gte=2019&year__lte=2022"),
+    ("reports list, one year", "live", "/reports/?year=2023"),
+    ("reports list, layout + warnings", "live", "/reports/?layout=standard_2021&has_warnings=true"),
+    ("reports list, page 20", "live", "/reports/?page=20"),
+    ("reports list json", "live", "/reports/?format=json"),
+    ("agencies list", "live", "/agencies/"),
+    ("agencies list, prefecture level", "live", "/agencies/?level=prefecture"),
+    ("agencies list json", "live", "/agencies/?format=json"),
+    ("volume bars by province", "rollup", "/compare/?chart=volume&year=2023&level=province"),
+    ("volume lines by province", "rollup", "/compare/?chart=volume&year__gte=2008&year__lte=2024&level=province"),
+    ("volume bars by prefecture, per agency, sorted", "rollup", "/compare/?chart=volume&year=2023&level=prefecture&mode=per_agency&sort=-value"),
+    ("volume lines of agencies in 浙江", "live", "/compare/?chart=volume&year__gte=2015&year__lte=2024&level=agency&region=330000"),
+    ("volume lines by county in 浙江, table", "rollup", "/compare/?chart=volume&year__gte=2015&year__lte=2024&level=county&region=330000&tab=table"),
+    ("outcome mix by province, percent", "rollup", "/compare/?chart=outcomes&year=2023&level=province&mode=percent"),
+    ("outcome mix by province, 2008-2024", "rollup", "/compare/?chart=outcomes&year__gte=2008&year__lte=2024&level=province"),
+    ("review and litigation by province", "rollup", "/compare/?chart=review&year=2023&level=province"),
+    ("review and litigation by county in 浙江", "rollup", "/compare/?chart=review&year=2023&level=county&region=330000"),
+    ("review table by prefecture", "rollup", "/compare/?chart=review&year=2023&level=prefecture&tab=table"),
+    ("map of requests", "rollup", "/compare/?tab=map&year=2023&metric=requests_received"),
+    ("map of correction rate", "rollup", "/compare/?tab=map&chart=review&year=2023&metric=correction_rate"),
+    ("map of disclosure rate, latest year", "rollup", "/compare/?tab=map&chart=outcomes"),
+    ("compare csv", "rollup", "/compare/?chart=outcomes&year=2023&level=province&format=csv"),
+    ("picker search", "live", "/compare/options/?q=%E6%9D%AD%E5%B7%9E"),
+    ("coverage by province, 2020-2024", "live", "/coverage/?year__gte=2020&year__lte=2024"),
+    ("coverage of 浙江 by prefecture, 2020-2024", "live", "/coverage/?region=330000&year__gte=2020&year__lte=2024"),
 ]
+
+
+def prepare(n_reports, *, refill):
+    """Migrate and fill the connected database with n_reports synthetic reports (once)."""
+    call_command("migrate", verbosity=0)
+    synthetic = Report.objects.filter(original_filename__startswith=MARK)
+    if refill:
+        with transaction.atomic():
+            ReportingExpectation.objects.filter(agency__normalized_name__startswith=MARK).delete()
+            synthetic.delete()
+            Agency.objects.filter(normalized_name__startswith=MARK).delete()
+    held = synthetic.count()
+    if held and held != n_reports:
+        raise SystemExit(f"{connection.settings_dict['NAME']} holds {held} synthetic reports, not {n_reports}: "
+                         f"use --refill or another database")
+    if not held:
+        start = time.perf_counter()
+        with transaction.atomic():
+            n_agencies, n, n_figures = fill(random.Random(20240601 + n_reports), n_reports)
+        print(f"filled {n_agencies} agencies, {n} reports, {n_figures} figures "
+              f"in {time.perf_counter() - start:.0f} s", flush=True)
+    # The COPY above bypasses the writers: build the chart rollups and /coverage/'s counts anew.
+    rebuilt = False
+    if not held or not ReportRollup.objects.exists():
+        call_command("rebuild_rollups")
+        rebuilt = True
+    if not held or not CoverageCount.objects.exists():
+        coverage_counts.rebuild()
+        rebuilt = True
+    if rebuilt and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
+def use_database(name):
+    """Point the default connection at database `name` on the same server, creating it."""
+    connection.close()
+    if connection.vendor == "postgresql":
+        with connection._nodb_cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
+    connection.settings_dict["NAME"] = name
+
+
+def measure(databases, n_requests, runs):
+    """{database: {label: (p50, p95, query counts)}}: each URL timed on each database in turn
+    (so that a burst of load on this shared machine hits both sizes alike), `runs` times, taking
+    the median of the runs' p50 and p95."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = Client()
+    for name in databases:
+        switch(name)
+        print(f"database {name} ({connection.vendor}): reports {Report.objects.count()}, agencies "
+              f"{Agency.objects.count()}, rollup rows {ReportRollup.objects.count()}", flush=True)
+    timings = {name: {label: [] for label, _kind, _url in URLS} for name in databases}
+    for _run in range(runs):
+        for label, _kind, url in URLS:
+            for name in databases:
+                switch(name)
+                timings[name][label].append(time_url(client, url, n_requests))
+    return {name: {label: (statistics.median(t[0] for t in runs_),
+                           statistics.median(t[1] for t in runs_),
+                           sorted({q for t in runs_ for q in t[2]}))
+                   for label, runs_ in by_label.items()}
+            for name, by_label in timings.items()}
+
+
+def switch(name):
+    connection.close()
+    connection.settings_dict["NAME"] = name
+
+
+def print_table(results, n_reports):
+    print(f"\n{n_reports:,} reports")
+    print(f"{'page':45} {'kind':6} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}  budget {BUDGET_MS} ms p95")
+    over = 0
+    for label, kind, url in URLS:
+        p50, p95, queries = results[label]
+        flag = "" if p95 < BUDGET_MS else "  OVER"
+        over += bool(flag)
+        print(f"{label:45} {kind:6} {p50:8.1f} {p95:8.1f} {'/'.join(map(str, queries)):>8}{flag}  {url}")
+    return over
+
+
+def print_growth(big, small, n_big, n_small):
+    print(f"\ngrowth p50({n_big:,}) / p50({n_small:,}); target <= {GROWTH} on rollup pages")
+    print(f"{'page':45} {'kind':6} {'p50 small':>9} {'p50 big':>9} {'growth':>7} {'queries':>9}")
+    over = 0
+    for label, kind, _url in URLS:
+        ratio = big[label][0] / small[label][0]
+        same = big[label][2] == small[label][2]
+        flag = "  OVER" if kind == "rollup" and ratio > GROWTH else ""
+        flag += "" if same else "  QUERIES DIFFER"
+        over += bool(flag)
+        queries = "/".join(map(str, small[label][2])) + ">" + "/".join(map(str, big[label][2]))
+        print(f"{label:45} {kind:6} {small[label][0]:9.1f} {big[label][0]:9.1f} {ratio:6.2f}x {queries:>9}{flag}")
+    return over
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=50_000, help="synthetic reports in the database")
+    parser.add_argument("--compare-with", type=int, help="also time a database of this many reports")
     parser.add_argument("--requests", type=int, default=40, help="timed requests per URL")
+    parser.add_argument("--runs", type=int, default=3, help="rounds over every URL (median of their p50, p95)")
     parser.add_argument("--refill", action="store_true", help="delete and recreate the synthetic data")
     parser.add_argument("--fill-only", action="store_true")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("warning: the budget is defined on PostgreSQL; DATABASE_URL is not PostgreSQL", file=sys.stderr)
-    call_command("migrate", verbosity=0)
-    if args.refill:
-        with transaction.atomic():
-            Report.objects.filter(original_filename__startswith=MARK).delete()
-            Agency.objects.filter(normalized_name__startswith=MARK).delete()
-    if not Report.objects.filter(original_filename__startswith=MARK).exists():
-        start = time.perf_counter()
-        with transaction.atomic():
-            n_reports, n_figures = fill(random.Random(20240601))
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("VACUUM ANALYZE")
-        print(f"filled {n_reports} reports, {n_figures} figures in {time.perf_counter() - start:.0f} s")
-    elif not ReportMetrics.objects.exists():
-        # Filled before the summary existed (and not back-filled by its migration).
-        start = time.perf_counter()
-        refresh_metrics(None)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("VACUUM ANALYZE")
-        print(f"summarised {ReportMetrics.objects.count()} reports in {time.perf_counter() - start:.0f} s")
-    print(f"database: {connection.vendor}; reports {Report.objects.count()}, "
-          f"figures {Figure.objects.count()}, summaries {ReportMetrics.objects.count()}")
+    main_db = connection.settings_dict["NAME"]
+    use_database(main_db)
+    prepare(args.reports, refill=args.refill)
+    small_db = None
+    if args.compare_with:
+        small_db = (f"{main_db}_{args.compare_with}" if connection.vendor == "postgresql"
+                    else str(Path(main_db).with_suffix(f".{args.compare_with}.sqlite3")))
+        use_database(small_db)
+        prepare(args.compare_with, refill=args.refill)
     if args.fill_only:
         return
-    # Not setup_test_environment(): its template instrumentation would be timed too.
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    client = Client()
-    print(f"{'page':45} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}  budget {BUDGET_MS} ms p95")
     over = 0
-    for label, url in URLS:
-        p50, p95, queries = time_url(client, url, args.requests)
-        flag = "" if p95 < BUDGET_MS else "  OVER"
-        over += bool(flag)
-        print(f"{label:45} {p50:8.1f} {p95:8.1f} {'/'.join(map(str, queries)):>8}{flag}  {url}")
+    results = measure([small_db, main_db] if small_db else [main_db], args.requests, args.runs)
+    if small_db:
+        over += print_table(results[small_db], args.compare_with)
+    over += print_table(results[main_db], args.reports)
+    if small_db:
+        over += print_growth(results[main_db], results[small_db], args.reports, args.compare_with)
     sys.exit(1 if over else 0)
 
 
