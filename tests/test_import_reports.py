@@ -65,3 +65,12 @@ def test_dry_run_saves_nothing():
 def test_a_missing_path_is_an_error():
     with pytest.raises(CommandError, match="no such file"):
         run("/nonexistent/folder")
+
+
+def test_without_a_running_worker_the_command_imports_the_batch_itself(settings, monkeypatch):
+    """The database queue, as in production, and no db_worker: the batch is not left waiting."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    monkeypatch.setattr("reports.management.commands.import_reports.NO_WORKER_AFTER", 0.0)
+    out, err = run(CORPUS_DIR / "hebei-old")
+    assert summary(out) == "16 files: created 8, skipped 8"
+    assert "no worker has taken it up" in err and Report.objects.count() == 8

@@ -10,8 +10,8 @@ from reports.ingest import OutcomeStatus
 from reports.models import FileOutcome, ImportBatch
 
 POLL_SECONDS = 0.5
-# How long a batch may stay queued before the command says that no worker seems to be running.
-NO_WORKER_HINT_AFTER = 10.0
+# A batch no worker has started after this long is imported by the command itself.
+NO_WORKER_AFTER = 3.0
 
 
 def files_under(paths):
@@ -67,7 +67,7 @@ class Command(BaseCommand):
         self._report(batch, dry_run=dry_run)
 
     def _wait(self, batch, bar):
-        started, hinted = time.monotonic(), False
+        started = time.monotonic()
         while True:
             batch.refresh_from_db()
             progress = imports.progress(batch)
@@ -75,11 +75,13 @@ class Command(BaseCommand):
                 bar.draw(progress)
             if not progress.is_open:
                 return
-            if batch.state == ImportBatch.State.QUEUED and not hinted \
-                    and time.monotonic() - started > NO_WORKER_HINT_AFTER:
-                hinted = True
-                self.stderr.write(f"batch #{batch.pk} is still queued: is a worker running? "
-                                  "Start one with `manage.py db_worker`, or import with --in-process.")
+            if batch.state == ImportBatch.State.QUEUED and time.monotonic() - started > NO_WORKER_AFTER:
+                # No worker took it up: work it here. Claims are leased, so a worker that starts
+                # meanwhile shares the batch instead of doing a file twice.
+                self.stderr.write(f"batch #{batch.pk}: no worker has taken it up; importing in this process "
+                                  "(start workers with `manage.py db_worker`).")
+                imports.work_here(batch, on_progress=bar.draw if bar else None)
+                return
             time.sleep(POLL_SECONDS)
 
     def _report(self, batch, *, dry_run):
