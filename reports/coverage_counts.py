@@ -29,7 +29,7 @@ from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 
 from agencies.models import Agency, Region
-from reports.models import CoverageCount, CoverageHorizon, Report, Status
+from reports.models import CoverageCount, CoverageHorizon, Report
 from reports.timeliness import FIRST_YEAR, LOOKBACK_YEARS, WRONG_TEMPLATE, State, missing_state
 
 Audience = CoverageCount.Audience
@@ -39,9 +39,7 @@ IDS_PER_STATEMENT = 500
 
 def visible(audience: int):
     """The reports an audience sees (as Report.objects.visible_to gives them)."""
-    if audience == Audience.STAFF:
-        return Report.objects.current().exclude(status=Status.WITHDRAWN)
-    return Report.objects.published()
+    return Report.objects.not_withdrawn() if audience == Audience.STAFF else Report.objects.published()
 
 
 def horizon(today: date | None = None) -> int:

@@ -32,10 +32,14 @@ class ReportQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED, is_current=True)
 
+    def not_withdrawn(self):
+        """Current reports published or still in review: what staff may see."""
+        return self.current().exclude(status=Status.WITHDRAWN)
+
     def visible_to(self, user, *, include_unreviewed=False):
         """Published reports for everyone; staff may also ask for the unreviewed ones."""
         if include_unreviewed and user is not None and user.is_authenticated and user.is_staff:
-            return self.current().exclude(status=Status.WITHDRAWN)
+            return self.not_withdrawn()
         return self.published()
 
     def in_region(self, region):
