@@ -123,23 +123,24 @@ def neighbours(report) -> tuple[Neighbour | None, Neighbour | None]:
 
 def neighbours_of(reports) -> dict:
     """{report id: (last year's, next year's) neighbour} for several reports at once (a chunk of
-    an import); one query whatever their number."""
-    from reports.models import Figure
+    an import); two queries whatever their number."""
+    from reports.models import Figure, Report
 
     reports = [r for r in reports if r.agency_id is not None and r.year]
     if not reports:
         return {}
     wanted = {(r.agency_id, r.year + step) for r in reports for step in (-1, 1)}
-    rows = (Figure.objects
-            .filter(report__agency_id__in={a for a, _ in wanted}, report__is_current=True,
-                    report__year__in={y for _, y in wanted}, removed=False)
-            .values_list("report_id", "report__agency_id", "report__year", "code", "value"))
+    # Two steps, each on an index whatever the planner knows: the current reports by agency and
+    # year, then their figures by report. (One join let a planner without fresh statistics, as
+    # during a bulk load, scan every figure: 50 ms per chunk at 10,000 reports.)
+    where = {pk: (agency_id, year) for pk, agency_id, year in Report.objects.filter(
+        agency_id__in={a for a, _ in wanted}, is_current=True, year__in={y for _, y in wanted},
+    ).order_by().values_list("pk", "agency_id", "year") if (agency_id, year) in wanted}
     by_report: dict[int, dict] = defaultdict(dict)
-    where: dict[int, tuple[int, int]] = {}
-    for report_id, agency_id, year, code, value in rows:
-        if (agency_id, year) in wanted:
+    if where:
+        for report_id, code, value in Figure.objects.filter(report_id__in=list(where), removed=False) \
+                .order_by().values_list("report_id", "code", "value"):
             by_report[report_id][code] = value
-            where[report_id] = (agency_id, year)
     found = {where[rid]: Neighbour(rid, where[rid][1], values) for rid, values in by_report.items()}
     out = {}
     for r in reports:

@@ -35,7 +35,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports import ingest, originals
+from reports import ingest, originals, table_statistics
 from reports.models import FileOutcome, ImportBatch, ImportFile
 
 log = logging.getLogger(__name__)
@@ -140,6 +140,7 @@ def run_slice(batch_id: int, *, token: str, budget: float | None = None) -> Slic
             break
         _work(rows, context, override, token)
         done += len(rows)
+        table_statistics.refresh_if_stale()
         if time.monotonic() > deadline or stop_requested.is_set():
             break
     return _wrap_up(batch, done)
