@@ -37,6 +37,9 @@ REVIEW_RATES = ("review_rate", "litigation_rate", "correction_rate")
 MAP_RATES = ("review_rate", "litigation_rate", "correction_rate", "disclosure_rate")
 CHANGE_SYMBOL = "diamond-open"
 NAME_CHARS = 14  # longer group names are shortened on the axis (in full in the hover and table)
+# A line chart draws at most this many groups, those with the largest totals over the years
+# shown (more lines cannot be told apart); the Table tab, the CSV and the JSON keep every group.
+MAX_LINES = 20
 
 
 @dataclass(frozen=True)
@@ -232,8 +235,17 @@ def _sort_subtitle(spec):
 def volume_query(reports, spec):
     rows = queries.chart_rows(reports, level=spec.level, codes=[spec.metric], by_year=spec.over_years)
     if spec.over_years:
-        rows = with_agency_changes(rows, queries.continuing_agencies(reports, level=spec.level))
+        # An agency's own line continues where it reported the year before: the rows tell.
+        continuing = (agency_continuing(rows) if spec.level == "agency"
+                      else queries.continuing_agencies(reports, level=spec.level))
+        rows = with_agency_changes(rows, continuing)
     return rows
+
+
+def agency_continuing(rows):
+    """queries.continuing_agencies() of agency-level rows: 1 where the agency has a row the year before."""
+    present = {(r["id"], r["year"]) for r in rows if r["id"] is not None}
+    return {(pk, year): 1 for pk, year in present if (pk, year - 1) in present}
 
 
 def with_agency_changes(rows, continuing):
@@ -327,6 +339,11 @@ def _volume_lines(table, spec, title, mode, notes):
         if row.get("year") is not None:
             groups.setdefault(row["key"], []).append(row)
     years = sorted({r["year"] for rows in groups.values() for r in rows})
+    if len(groups) > MAX_LINES:
+        largest = sorted(groups, key=lambda key: -sum(r["value"] or 0 for r in groups[key]))[:MAX_LINES]
+        notes = [_("图中为合计最大的 %(shown)d 个（共 %(total)d 个）；表格、CSV 和 JSON 含全部。")
+                 % {"shown": MAX_LINES, "total": len(groups)}, *notes]
+        groups = {key: groups[key] for key in largest}
     span = list(range(years[0], years[-1] + 1)) if years else []
     traces, marked = [], False
     for i, rows in enumerate(groups.values()):
@@ -675,10 +692,11 @@ KINDS = {kind.key: kind for kind in (
 )}
 
 
-def draw(kind, reports, spec, facts):
-    """Run one chart kind: (table, figure, facts with what the chart leaves out)."""
+def draw(kind, reports, spec, facts, *, rows=None):
+    """Run one chart kind: (table, figure, facts with what the chart leaves out); `rows` instead
+    of its query ([]: an empty chart)."""
     chart = KINDS[kind]
-    rows = chart.query(reports, spec)
+    rows = chart.query(reports, spec) if rows is None else rows
     facts = {**facts, **coverage_facts(rows, chart.stated(spec), kind=kind, level=spec.level)}
     table = chart.table(rows, spec)
     return table, chart.figure(table, spec, facts), facts

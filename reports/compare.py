@@ -31,6 +31,11 @@ from reports.tables import html_headers, html_rows
 from reports.urlstate import url_with
 
 MAX_TABLE_ROWS = 300  # an agency-level table over ten years can reach thousands of rows
+# Agency-level charts aggregate every report of their agencies per request (no rollup holds a
+# row per agency): a page compares at most MAX_CHART_AGENCIES agencies, and asks for a smaller
+# region (or a region level) beyond; exports take a province's worth.
+MAX_CHART_AGENCIES = 300
+MAX_EXPORT_AGENCIES = 10_000
 
 # Every province with its code, for the map's "no data" layer (the bundled divisions, no query).
 PROVINCES = tuple(sorted((d.code, d.name) for d in default_gazetteer().by_code.values()
@@ -65,14 +70,24 @@ def compare(request):
         geojson=static("geo/china-mainland.geojson"), inset_geojson=static("geo/china-inset.geojson"),
         provinces=tuple((code, localized(name, english_names().get(code))) for code, name in PROVINCES),
     )
-    table, figure, facts = charts.draw(kind, reports, spec, facts)
-    if data["format"] in ("csv", "json"):
+    export = data["format"] in ("csv", "json")
+    limit = MAX_EXPORT_AGENCIES if export else MAX_CHART_AGENCIES
+    too_many = spec.level == "agency" and (facts.get("agencies") or 0) > limit
+    if too_many and export:
+        message = _("该范围有 %(n)s 个报告机关，按机关导出最多 %(max)s 个：请选择更小的地区或指定机关。") % {
+            "n": facts["agencies"], "max": limit}
+        return JsonResponse({"errors": {"level": [{"message": message, "code": "too_many_agencies"}]}}, status=400)
+    # Too many agencies: nothing aggregated, the page says why and offers the region levels.
+    table, figure, facts = charts.draw(kind, reports, spec, facts, rows=[] if too_many else None)
+    if export:
         return _export(request, table, facts, data, year=year)
     shown = table.rows[:MAX_TABLE_ROWS] if data["tab"] == "table" else []
     whole_list, row_lists = list_links(data, shown, year=year, over_years=over_years, level=spec.level)
     context = _context(request, form)
     context.update(
         data=data, kind=kind, spec=spec, facts=facts, years=years, table=table, list_url=whole_list,
+        too_many_agencies=too_many, max_chart_agencies=MAX_CHART_AGENCIES,
+        county_url=url_with(request.GET, {"level": "county"}, drop=("format", "find")) if too_many else "",
         # Only the Table tab shows the rows (a few hundred rows of cells cost tens of ms).
         table_headers=html_headers(table) if data["tab"] == "table" else "",
         table_rows=html_rows(table.head(MAX_TABLE_ROWS), row_lists, link_text=_("报告")) if data["tab"] == "table" else "",

@@ -402,3 +402,63 @@ def test_legacy_map_links_switch_tabs_by_their_chart_kind(client, data):
     tabs = dict((k, href) for k, _l, href in client.get(f"{URL}?chart=map&metric=correction_rate").context["tab_links"])
     assert tabs["table"] == "?chart=review&metric=correction_rate&tab=table"
     assert tabs["chart"] == "?chart=review&metric=correction_rate"
+
+
+def test_a_line_chart_draws_the_largest_groups_and_says_so(client, monkeypatch):
+    """More lines than can be told apart: the MAX_LINES groups with the largest totals over the
+    years are drawn, a note says how many there are, and the exports keep every group."""
+    from reports import charts
+
+    monkeypatch.setattr(charts, "MAX_LINES", 3)
+    region = RegionFactory(code="990000", name="测省1")
+    for i in range(5):
+        agency = AgencyFactory(name=f"测省1第{i}局", region=region)
+        for year in (2021, 2022):
+            report_with_figures(agency=agency, year=year, figures={"requests_received": 10 * (i + 1)})
+    query = "chart=volume&year__gte=2021&year__lte=2022&level=agency"
+    fig = figure_of(client.get(f"{URL}?{query}"))
+    lines = [t for t in fig["data"] if t["mode"] == "lines+markers"]
+    assert [t["name"] for t in lines] == ["测省1第4局", "测省1第3局", "测省1第2局"]
+    notes = " ".join(a["text"] for a in fig["layout"]["annotations"])
+    assert "合计最大的 3 个（共 5 个）" in notes
+    assert len(export(client, query, "json")["rows"]) == 10
+
+
+def test_agency_lines_mark_their_own_gaps_without_a_query(client, django_assert_num_queries):
+    """At agency level an agency's line continues where it reported the year before: the rows
+    tell, so the continuity query of the region levels is not run."""
+    from reports import charts, queries
+    from reports.models import Report
+
+    region = RegionFactory(code="990000", name="测省1")
+    for i, years in enumerate(((2019, 2020, 2022), (2020, 2021))):
+        agency = AgencyFactory(name=f"测省1第{i}局", region=region)
+        for year in years:
+            report_with_figures(agency=agency, year=year, figures={"requests_received": 5})
+    reports = Report.objects.published()
+    rows = queries.chart_rows(reports, level="agency", codes=["requests_received"], by_year=True)
+    continuing = {k: n for k, n in queries.continuing_agencies(reports, level="agency").items() if n}
+    assert charts.agency_continuing(rows) == continuing
+    with django_assert_num_queries(3):  # years, coverage, chart rows
+        client.get(f"{URL}?chart=volume&year__gte=2019&year__lte=2022&level=agency")
+
+
+def test_agency_level_with_too_many_agencies_asks_for_a_smaller_scope(client, data, monkeypatch,
+                                                                       django_assert_max_num_queries):
+    """No rollup holds a row per agency: a page over more agencies than it can compare does not
+    aggregate them, says why and links to the region levels; the CSV goes up to its own bound."""
+    from reports import compare
+
+    monkeypatch.setattr(compare, "MAX_CHART_AGENCIES", 3)
+    query = "chart=volume&year=2022&level=agency"
+    with django_assert_max_num_queries(4):
+        page = client.get(f"{URL}?{query}").content.decode()
+    assert 'id="too-many-agencies"' in page and 'id="figure-data"' not in page
+    assert "该范围有 4 个报告机关，按机关比较最多 3 个" in page
+    assert "level=county" in page
+    assert len(export(client, query, "csv")) - 1 == 4
+    monkeypatch.setattr(compare, "MAX_EXPORT_AGENCIES", 3)
+    response = client.get(f"{URL}?{query}&format=csv")
+    assert response.status_code == 400 and response.json()["errors"]["level"][0]["code"] == "too_many_agencies"
+    # Within the bound the chart is drawn.
+    assert 'id="figure-data"' in client.get(f"{URL}?{query}&region=980000").content.decode()
