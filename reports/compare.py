@@ -86,7 +86,7 @@ def compare(request):
     context = _context(request, form)
     context.update(
         data=data, kind=kind, spec=spec, facts=facts, years=years, table=table, list_url=whole_list,
-        too_many_agencies=too_many, max_chart_agencies=MAX_CHART_AGENCIES,
+        too_many_agencies=too_many, max_chart_agencies=MAX_CHART_AGENCIES, max_export_agencies=MAX_EXPORT_AGENCIES,
         county_url=url_with(request.GET, {"level": "county"}, drop=("format", "find")) if too_many else "",
         # Only the Table tab shows the rows (a few hundred rows of cells cost tens of ms).
         table_headers=html_headers(table) if data["tab"] == "table" else "",

@@ -460,5 +460,6 @@ def test_agency_level_with_too_many_agencies_asks_for_a_smaller_scope(client, da
     monkeypatch.setattr(compare, "MAX_EXPORT_AGENCIES", 3)
     response = client.get(f"{URL}?{query}&format=csv")
     assert response.status_code == 400 and response.json()["errors"]["level"][0]["code"] == "too_many_agencies"
+    assert "format=csv" not in client.get(f"{URL}?{query}").content.decode().split('id="too-many-agencies"')[1].split("</div>")[0]
     # Within the bound the chart is drawn.
     assert 'id="figure-data"' in client.get(f"{URL}?{query}&region=980000").content.decode()
