@@ -45,6 +45,18 @@ def browser(_plain_http_live_server):
         browser.close()
 
 
+def save_screenshot(page, path, *, full_page=True):
+    """Save a screenshot for people to look at (tests/artifacts/). It asserts nothing, so a slow
+    machine must not fail a test here: Chromium's full-page capture has been seen to stall past
+    30 s on a loaded 2-core machine, and then the visible part is kept instead."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.screenshot(path=str(path), full_page=full_page, animations="disabled", timeout=60_000)
+    except PlaywrightTimeout:
+        page.screenshot(path=str(path), animations="disabled", timeout=60_000)
+
+
 class Requests(list):
     """Every URL the page asked for; requests to other hosts are aborted and kept here."""
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from agencies.models import Region
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, save_screenshot
 from tests.factories import AgencyFactory, RegionFactory, report_with_figures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -100,7 +100,7 @@ def test_every_view_in_both_languages_on_a_laptop_and_a_phone(page, live_server,
             # Nothing wider than the screen: no sideways scrolling on a phone.
             assert page.evaluate("document.documentElement.scrollWidth") <= size["width"] + 1, _overflowing(page)
             device = "phone" if size is PHONE else "laptop"
-            page.screenshot(path=str(ARTIFACTS / f"compare-{name}-{lang}-{device}.png"), full_page=True)
+            save_screenshot(page, ARTIFACTS / f"compare-{name}-{lang}-{device}.png", full_page=True)
     assert page.requests and not page.requests.foreign(), page.requests.foreign()
 
 
@@ -178,7 +178,7 @@ def test_picker_by_keyboard_and_by_mouse(page, live_server, reports):
     chips.nth(0).locator("a").click()
     page.wait_for_load_state()
     assert "region=330000" not in page.url and "agency=" in page.url
-    page.screenshot(path=str(ARTIFACTS / "compare-picker.png"), full_page=True)
+    save_screenshot(page, ARTIFACTS / "compare-picker.png", full_page=True)
     assert not page.requests.foreign()
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from agencies.models import Region
 from reports.models import Report, Status
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, save_screenshot
 from tests.browser.test_review_browser import SELECT, login
 from tests.factories import AgencyFactory, RegionFactory, ReportFactory
 
@@ -54,7 +54,7 @@ def test_drill_down_and_follow_cell_links(page, live_server, reports):
     page.wait_for_url("**region=350100**")
     matrix = page.locator("table.coverage-matrix")
     assert matrix.locator("tbody tr").count() == 3  # 平潭's two agencies and 福州市民政局
-    page.screenshot(path=str(ARTIFACTS / "coverage-zh.png"), full_page=True)
+    save_screenshot(page, ARTIFACTS / "coverage-zh.png", full_page=True)
 
     late = matrix.locator("tr", has_text="平潭县教育局").locator("td.cell.state-late a")
     assert late.inner_text() == "逾期 14 天"
@@ -82,7 +82,7 @@ def test_count_chip_narrows_the_matrix_and_english_reads_english(page, browser, 
     other.goto(f"{live_server.url}/en/coverage/?region=350100&year__gte=2021&year__lte=2022")
     text = other.inner_text("main")
     assert "Report coverage" in text and "14 days late" in text and "Missing" in text
-    other.screenshot(path=str(ARTIFACTS / "coverage-en.png"), full_page=True)
+    save_screenshot(other, ARTIFACTS / "coverage-en.png", full_page=True)
     english.close()
 
 

@@ -6,7 +6,7 @@ import pytest
 from agencies.models import Region
 from reports.ingest import ingest_files
 from reports.models import Report, Status
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, save_screenshot
 from tests.conftest import CORPUS_DIR
 from tests.factories import AgencyFactory, RegionFactory, UserFactory, report_with_figures
 
@@ -56,7 +56,7 @@ def data():
 def assert_clean(page, name):
     page.wait_for_load_state("networkidle")
     violations = page.evaluate("window.__violations")
-    page.screenshot(path=str(ARTIFACTS / f"csp-{name}.png"), full_page=False)
+    save_screenshot(page, ARTIFACTS / f"csp-{name}.png", full_page=False)
     assert violations == [] and page.errors == [], (violations, page.errors)
 
 

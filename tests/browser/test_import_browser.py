@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from reports import imports
 from reports.models import ImportBatch
+from tests.browser.conftest import save_screenshot
 from tests.browser.test_csp_browser import WATCH
 from tests.browser.test_review_browser import login
 from tests.conftest import CORPUS_DIR
@@ -40,5 +41,5 @@ def test_the_batch_page_fills_in_as_a_worker_finishes_files(page, live_server, s
     assert classes == ["failed", "created", "created"]
     assert "已创建：2" in page.text_content("#batch-counts")
     assert page.locator("#batch-cancel").count() == 0
-    page.screenshot(path=str(tmp_path / "batch.png"))
+    save_screenshot(page, tmp_path / "batch.png", full_page=False)
     assert page.evaluate("window.__violations") == [] and page.requests.foreign() == []

@@ -4,7 +4,7 @@ import pytest
 
 from agencies.models import Region
 from reports.models import Status
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, save_screenshot
 from tests.factories import AgencyFactory, RegionFactory, ReportFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,7 +45,7 @@ def test_clicking_a_facet_filters_the_list(page, live_server, reports):
     # Other facets count under the province: Hebei's one report has warnings.
     warnings = facet(page, "has_warnings")
     assert warnings.locator("li", has_text="有警告").locator(".count").inner_text() == "1"
-    page.screenshot(path=str(ARTIFACTS / "reports-facets-zh.png"), full_page=True)
+    save_screenshot(page, ARTIFACTS / "reports-facets-zh.png", full_page=True)
 
     chosen.locator("a.facet-remove").click()
     page.wait_for_url("**/reports/?year=2022")
@@ -66,6 +66,6 @@ def test_english_facets_and_agency_list(page, browser, live_server, reports):
     other.goto(f"{live_server.url}/en/reports/")
     text = other.inner_text("main")
     assert "Fujian" in text and "4 reports" in text and "With warnings" in text
-    other.screenshot(path=str(ARTIFACTS / "reports-facets-en.png"), full_page=True)
+    save_screenshot(other, ARTIFACTS / "reports-facets-en.png", full_page=True)
     english.close()
     assert not page.requests.foreign(), page.requests.foreign()

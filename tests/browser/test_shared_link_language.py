@@ -2,7 +2,7 @@
 import pytest
 
 from agencies.models import Region
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, save_screenshot
 from tests.factories import AgencyFactory, RegionFactory, report_with_figures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,5 +28,5 @@ def test_copied_links_keep_their_language(browser, live_server, data, prefix, br
         assert page.get_attribute("html", "lang") == lang
         assert nav in page.inner_text(".site-header nav")
         assert region in page.inner_text("main") and "3,119" in page.inner_text("main")
-        page.screenshot(path=str(ARTIFACTS / f"shared-{name}-{lang}-in-{browser_locale}.png"), full_page=False)
+        save_screenshot(page, ARTIFACTS / f"shared-{name}-{lang}-in-{browser_locale}.png", full_page=False)
     context.close()
